@@ -1,0 +1,1 @@
+"""Decision questions (their facts and answers) and the service that answers them."""

@@ -1,0 +1,1 @@
+"""Rule-set model, strict loader, expression language and the compiled evaluator."""

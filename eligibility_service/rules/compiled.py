@@ -1,0 +1,124 @@
+"""Immutable compiled rule sets: what the loader produces and the engine evaluates.
+
+A compiled rule set is built once at start-up and shared by every request and thread. It
+holds closures and frozen data only; per-request state lives in :class:`~.expr.compiler.Env`.
+Nothing here depends on the evaluator, so a second engine (durable-rules, for cross-checks)
+can work from the same objects.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from .expr.compiler import CompiledExpr
+from .model import Example, Outcome, Parameter, Period, PolicyChoice, RuleSetInfo, VersionManifest
+from .provisions import LocatedProvision
+from .question import QuestionSpec
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    file: str
+    line: int | None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class ParameterTable:
+    """A parameter's dated values, for lookup by date (the value in force that day)."""
+
+    name: str
+    spec: Parameter
+    starts: tuple[date, ...]
+    values: tuple[Any, ...]
+    source: SourceRef
+
+    def on(self, day: date) -> Any:
+        i = bisect.bisect_right(self.starts, day) - 1
+        return self.values[i] if i >= 0 else None
+
+
+@dataclass(frozen=True)
+class MessagePart:
+    text: str
+    expr: CompiledExpr | None = None
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    id: str
+    title: str
+    implements: tuple[str, ...]
+    period: Period
+    condition: CompiledExpr
+    outcome: Outcome
+    message: tuple[MessagePart, ...]
+    sets: tuple[tuple[str, CompiledExpr], ...]
+    fact_refs: tuple[str, ...]  # every fact the rule reads, directly or through definitions
+    value_refs: tuple[str, ...]  # definitions it reads, directly or indirectly
+    module: str
+    source: SourceRef
+    notes: str | None = None
+    confidence: str | None = None
+
+
+@dataclass(frozen=True)
+class CompiledDefinition:
+    name: str
+    title: str
+    expr: CompiledExpr
+    implements: tuple[str, ...]
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class CompiledQuestion:
+    spec: QuestionSpec
+    definitions: tuple[CompiledDefinition, ...]  # in dependency order
+    rules: tuple[CompiledRule, ...]
+    examples: tuple[tuple[Example, SourceRef], ...]
+
+
+@dataclass(frozen=True)
+class CompiledRuleSet:
+    info: RuleSetInfo
+    manifest: VersionManifest
+    content_hash: str
+    folder: str
+    parameters: dict[str, ParameterTable]
+    policy_choices: dict[str, PolicyChoice]
+    policy_defaults: dict[str, str]  # choice -> default alternative for this version
+    questions: dict[str, CompiledQuestion]
+    provisions: dict[str, LocatedProvision]  # the ones this version cites
+    _snapshots: Callable[[date], dict[str, Any]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        tables = self.parameters
+
+        @lru_cache(maxsize=1024)
+        def snapshot(day: date) -> dict[str, Any]:
+            return {name: table.on(day) for name, table in tables.items()}
+
+        object.__setattr__(self, "_snapshots", snapshot)
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    def parameters_on(self, day: date) -> dict[str, Any]:
+        """Every parameter's value in force on ``day`` (cached; treat as read-only)."""
+        return self._snapshots(day)
+
+    def parameter_on(self, name: str, day: date) -> Any:
+        return self.parameters[name].on(day)

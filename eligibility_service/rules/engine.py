@@ -1,0 +1,259 @@
+"""The evaluator: compiled rule set, question, as-of date and facts in; result and trace out.
+
+This is the narrow interface every engine implements (:class:`Engine`). The default one
+walks the compiled closures. It is re-entrant and thread-safe (all per-call state lives in an
+``Env``) and never reads the clock: the only date it knows is the as-of date it is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from .compiled import CompiledQuestion, CompiledRule, CompiledRuleSet
+from .expr.compiler import Env
+from .expr.explain import Explainer
+
+DECISION_PRECEDENCE = ("denied", "incomplete", "undetermined", "approved")
+
+
+class PolicyChoiceError(ValueError):
+    """A requested policy choice or alternative does not exist in the rule set."""
+
+    def __init__(self, choice: str, message: str) -> None:
+        self.choice = choice
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class AppliedRule:
+    rule: CompiledRule
+    message: str
+
+
+@dataclass(frozen=True)
+class RuleTrace:
+    rule_id: str
+    status: str  # applied | not_applied | unknown | not_in_force
+    facts: dict[str, Any]
+    values: dict[str, Any]
+    sets: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ChoiceApplied:
+    alternative: str
+    source: str  # "rule_set_default" | "version_default" | "request"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    outcome: str
+    dates: dict[str, date | None]
+    applied: tuple[AppliedRule, ...]
+    missing_facts: tuple[str, ...]
+    conflicts: tuple[str, ...]
+    choices: dict[str, ChoiceApplied]
+    definitions: dict[str, Any]
+    trace: tuple[RuleTrace, ...] | None = field(default=None)
+
+
+class Engine(Protocol):
+    def evaluate(
+        self,
+        rule_set: CompiledRuleSet,
+        question: str,
+        facts: Mapping[str, Any],
+        as_of: date,
+        choices: Mapping[str, str] | None = None,
+        trace: bool = False,
+    ) -> Evaluation: ...
+
+
+def resolve_choices(
+    rule_set: CompiledRuleSet, requested: Mapping[str, str] | None
+) -> dict[str, ChoiceApplied]:
+    result: dict[str, ChoiceApplied] = {}
+    for name, choice in rule_set.policy_choices.items():
+        default = rule_set.policy_defaults[name]
+        source = "rule_set_default" if default == choice.default else "version_default"
+        result[name] = ChoiceApplied(default, source)
+    for name, alt in (requested or {}).items():
+        choice = rule_set.policy_choices.get(name)
+        if choice is None:
+            known = ", ".join(sorted(rule_set.policy_choices)) or "none"
+            raise PolicyChoiceError(name, f"unknown policy choice {name!r} (known: {known})")
+        if alt not in choice.alternatives:
+            known = ", ".join(choice.alternatives)
+            raise PolicyChoiceError(name, f"{alt!r} is not an alternative of {name} ({known})")
+        result[name] = ChoiceApplied(alt, "request")
+    return result
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _fact_values(facts: Mapping[str, Any], path: str) -> list[tuple[str, Any]]:
+    """Resolve a fact path, expanding ``list[]`` segments into indexed paths."""
+    results: list[tuple[str, Any]] = [("", facts)]
+    for part in path.split("."):
+        nxt: list[tuple[str, Any]] = []
+        is_list = part.endswith("[]")
+        key = part[:-2] if is_list else part
+        for prefix, obj in results:
+            here = f"{prefix}.{key}" if prefix else key
+            value = obj.get(key) if isinstance(obj, Mapping) else None
+            if is_list:
+                if isinstance(value, list):
+                    nxt.extend((f"{here}[{i}]", item) for i, item in enumerate(value))
+                else:
+                    nxt.append((here, None))
+            else:
+                nxt.append((here, value))
+        results = nxt
+    return results
+
+
+def _format(value: Any) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10000 else str(value)
+    return str(value)
+
+
+class CompiledEngine:
+    """The primary evaluator over compiled closures."""
+
+    name = "compiled"
+
+    def evaluate(
+        self,
+        rule_set: CompiledRuleSet,
+        question: str,
+        facts: Mapping[str, Any],
+        as_of: date,
+        choices: Mapping[str, str] | None = None,
+        trace: bool = False,
+    ) -> Evaluation:
+        q: CompiledQuestion = rule_set.questions[question]
+        applied_choices = resolve_choices(rule_set, choices)
+        env = Env(
+            facts,
+            rule_set.parameters_on(as_of),
+            {k: v.alternative for k, v in applied_choices.items()},
+            as_of,
+            rule_set.parameter_on,
+        )
+        values = env.values
+        for d in q.definitions:
+            values[d.name] = d.expr.fn(env)
+
+        dates: dict[str, date | None] = dict.fromkeys(q.spec.outputs)
+        setters: dict[str, str] = {}
+        applied: list[AppliedRule] = []
+        unknown: list[CompiledRule] = []
+        conflicts: list[str] = []
+        traces: list[RuleTrace] = []
+        for rule in q.rules:
+            if not rule.period.covers(as_of):
+                if trace:
+                    traces.append(RuleTrace(rule.id, "not_in_force", {}, {}, {}))
+                continue
+            hit = rule.condition.fn(env)
+            set_values: dict[str, Any] = {}
+            if hit:
+                for out_name, expr in rule.sets:
+                    value = expr.fn(env)
+                    set_values[out_name] = value
+                    if value is None:
+                        unknown.append(rule)
+                        continue
+                    previous = dates.get(out_name)
+                    if previous is not None and previous != value:
+                        conflicts.append(
+                            f"{out_name}: rule {rule.id} gives {value.isoformat()} but rule "
+                            f"{setters[out_name]} gave {previous.isoformat()}"
+                        )
+                        continue
+                    dates[out_name] = value
+                    setters[out_name] = rule.id
+                applied.append(AppliedRule(rule, self._message(rule, env)))
+            elif hit is None:
+                unknown.append(rule)
+            if trace:
+                status = "applied" if hit else ("unknown" if hit is None else "not_applied")
+                traces.append(
+                    RuleTrace(
+                        rule.id,
+                        status,
+                        {p: _plain(v) for ref in rule.fact_refs for p, v in _fact_values(facts, ref)},
+                        {name: _plain(values.get(name)) for name in rule.value_refs},
+                        {k: _plain(v) for k, v in set_values.items()},
+                    )
+                )
+
+        missing: set[str] = set()
+        if unknown:
+            explainer = Explainer(env, {d.name: d.expr.node for d in q.definitions})
+            for rule in unknown:
+                missing |= explainer.missing_facts(rule.condition.node)
+                if rule.condition.fn(env):
+                    for _, expr in rule.sets:
+                        missing |= explainer.missing_facts(expr.node)
+        outcome = self._outcome(q, applied, unknown, dates, conflicts)
+        return Evaluation(
+            outcome=outcome,
+            dates=dates,
+            applied=tuple(applied),
+            missing_facts=tuple(sorted(missing)),
+            conflicts=tuple(conflicts),
+            choices=applied_choices,
+            definitions={d.name: values.get(d.name) for d in q.definitions},
+            trace=tuple(traces) if trace else None,
+        )
+
+    @staticmethod
+    def _message(rule: CompiledRule, env: Env) -> str:
+        if len(rule.message) == 1 and rule.message[0].expr is None:
+            return rule.message[0].text
+        return "".join(
+            part.text if part.expr is None else _format(part.expr.fn(env)) for part in rule.message
+        )
+
+    @staticmethod
+    def _outcome(
+        q: CompiledQuestion,
+        applied: list[AppliedRule],
+        unknown: list[CompiledRule],
+        dates: Mapping[str, date | None],
+        conflicts: list[str],
+    ) -> str:
+        decisions = {a.rule.outcome.decision for a in applied if a.rule.outcome.decision}
+        if conflicts:
+            decisions.add("undetermined")
+        if any(r.outcome.decision for r in unknown):
+            decisions.add("undetermined")
+        for name in q.spec.required_for_approval:
+            if "approved" in decisions and dates.get(name) is None:
+                decisions.add("undetermined")
+        for candidate in DECISION_PRECEDENCE:
+            if candidate in decisions:
+                return candidate
+        return "undetermined"
+
+
+DEFAULT_ENGINE = CompiledEngine()

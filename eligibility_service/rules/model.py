@@ -1,0 +1,210 @@
+"""The declarative rule-set format, as pydantic models of the YAML files analysts edit.
+
+Layout of ``rule_sets/``::
+
+    rule_sets/<rule set>/rule_set.yaml          what the rule set is (program, title)
+    rule_sets/<rule set>/<version>/version.yaml  one version: status, dates, modules used
+    rule_sets/common/*.yaml, <version>/*.yaml    modules: parameters, policy choices,
+                                                 definitions, rules and worked examples
+
+Every model forbids unknown keys, so a misspelt key is a load error with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+REASON_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+Decision = Literal["approved", "denied", "incomplete", "undetermined"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Period(Strict):
+    """Dates a rule, value or version is in force: ``from`` inclusive, ``to`` inclusive or open."""
+
+    from_: date = Field(alias="from")
+    to: date | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.to is not None and self.to < self.from_:
+            raise ValueError(f"'to' ({self.to}) is before 'from' ({self.from_})")
+        return self
+
+    def covers(self, day: date) -> bool:
+        return self.from_ <= day and (self.to is None or day <= self.to)
+
+
+class ParameterValue(Strict):
+    """One dated value of a parameter, with the provisions that set it."""
+
+    from_: date = Field(alias="from")
+    value: bool | int | float | str | date
+    cites: list[str] = Field(min_length=1)
+    note: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+class Parameter(Strict):
+    """A number (or date, or word) the law sets, with every value it has had (OpenFisca style)."""
+
+    title: str
+    description: str | None = None
+    unit: str | None = None
+    values: list[ParameterValue] = Field(min_length=1)
+
+    @field_validator("values")
+    @classmethod
+    def _dated_in_order(cls, values: list[ParameterValue]) -> list[ParameterValue]:
+        for before, after in zip(values, values[1:], strict=False):
+            if after.from_ <= before.from_:
+                raise ValueError(
+                    f"values must be in date order without repeats ({after.from_} after "
+                    f"{before.from_})"
+                )
+        kinds = {type(v.value) if not isinstance(v.value, int | float) else float for v in values}
+        if len(kinds) > 1:
+            raise ValueError("all values of a parameter must have the same type")
+        return values
+
+
+class Alternative(Strict):
+    title: str
+    description: str
+    cites: list[str] = Field(min_length=1)
+
+
+class PolicyChoice(Strict):
+    """A place where the sources disagree: the alternatives, the default and why."""
+
+    title: str
+    conflict: str = Field(description="What disagrees, in a sentence or two, with the sources.")
+    default: str
+    rationale: str = Field(description="Why the default was chosen.")
+    alternatives: dict[str, Alternative] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _default_is_an_alternative(self) -> PolicyChoice:
+        if self.default not in self.alternatives:
+            raise ValueError(
+                f"default {self.default!r} is not one of the alternatives "
+                f"({', '.join(self.alternatives)})"
+            )
+        for name in self.alternatives:
+            if not NAME_RE.match(name):
+                raise ValueError(f"alternative name {name!r} must be lower_snake_case")
+        return self
+
+
+class Definition(Strict):
+    """A named intermediate value (a date, a threshold, a yes/no) other rules can use."""
+
+    title: str
+    expr: str
+    implements: list[str] = Field(default_factory=list)
+
+
+class Outcome(Strict):
+    decision: Decision | None = None
+    reason: str
+    message: str
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_code(cls, value: str) -> str:
+        if not REASON_RE.match(value):
+            raise ValueError(f"reason code {value!r} must be UPPER_SNAKE_CASE")
+        return value
+
+
+class Rule(Strict):
+    """One rule: when it applies, what it decides, which dates it sets and the law behind it."""
+
+    id: str
+    title: str
+    implements: list[str] = Field(min_length=1)
+    in_force: Period
+    when: str
+    outcome: Outcome
+    sets: dict[str, str] = Field(default_factory=dict)
+    notes: str | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not ID_RE.match(value):
+            raise ValueError(f"rule id {value!r} may hold letters, digits, '-', '_' and '.'")
+        return value
+
+
+class Example(Strict):
+    """A worked example: facts in, the decision that must come out."""
+
+    name: str
+    program: str | None = None
+    description: str | None = None
+    as_of: date | None = None
+    policy_choices: dict[str, str] = Field(default_factory=dict)
+    facts: dict[str, Any]
+    expect: ExampleExpectation
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class ExampleExpectation(Strict):
+    outcome: Decision
+    dates: dict[str, date | None] = Field(default_factory=dict)
+    reasons: list[str] = Field(default_factory=list)
+    missing_facts: list[str] = Field(default_factory=list)
+
+
+Example.model_rebuild()
+
+
+class Module(Strict):
+    """A file of rules for one decision question, with what they need."""
+
+    module: str
+    question: str
+    title: str
+    description: str | None = None
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    policy_choices: dict[str, PolicyChoice] = Field(default_factory=dict)
+    definitions: dict[str, Definition] = Field(default_factory=dict)
+    rules: list[Rule] = Field(default_factory=list)
+    examples: list[Example] = Field(default_factory=list)
+
+
+class RuleSetInfo(Strict):
+    id: str
+    program: Literal["state", "local"]
+    title: str
+    description: str
+
+
+class VersionManifest(Strict):
+    """``version.yaml``: which modules make up a version and when it answers."""
+
+    version: str
+    status: Literal["draft", "published"]
+    title: str
+    in_force: Period = Field(description="As-of dates this version answers for by default.")
+    modules: list[str] = Field(min_length=1)
+    policy_defaults: dict[str, str] = Field(
+        default_factory=dict, description="Version-level overrides of policy-choice defaults."
+    )
+    changes: str | None = None

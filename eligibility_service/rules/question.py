@@ -1,0 +1,42 @@
+"""What the engine needs to know about a decision question, independent of any rule set.
+
+A question (new-hire enrollment, a life-event change, …) is defined by the facts a caller
+sends (a pydantic model, which is also the API schema) and the dates it answers. Rule sets
+are type-checked against this, so a rule can only read facts the API actually provides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from .expr.types import Type, record_type
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    name: str
+    title: str
+    facts_model: type[BaseModel]
+    outputs: dict[str, str]  # output date name -> plain-English meaning
+    required_for_approval: tuple[str, ...] = ()
+    # Fact paths whose first known value is the default as-of date ("decide a 2010 case by
+    # 2010 law"): for an application, the date it was received.
+    as_of_facts: tuple[str, ...] = ()
+
+    def default_as_of(self, facts: Mapping[str, Any]) -> date | None:
+        for path in self.as_of_facts:
+            node: Any = facts
+            for part in path.split("."):
+                node = node.get(part) if isinstance(node, Mapping) else None
+            if isinstance(node, date):
+                return node
+        return None
+
+    @property
+    def facts_type(self) -> Type:
+        return record_type(self.facts_model)

@@ -1,0 +1,71 @@
+"""The set of loaded rule sets and the choice of version for a request.
+
+By default a request is decided by the published version in force on its as-of date, so a
+2010 case is decided by the version that answers for 2010. A caller may pin any version,
+drafts included (to try a draft before it is published).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .compiled import CompiledRuleSet
+from .loader import load_rule_sets
+from .provisions import ProvisionIndex, load_provisions
+from .question import QuestionSpec
+
+
+class VersionNotFound(LookupError):
+    """No such rule set or version, or none in force on the as-of date."""
+
+
+@dataclass(frozen=True)
+class Registry:
+    rule_sets: dict[str, dict[str, CompiledRuleSet]]  # id -> version -> compiled
+    provisions: ProvisionIndex
+
+    @classmethod
+    def build(cls, versions: Iterable[CompiledRuleSet], provisions: ProvisionIndex) -> Registry:
+        by_id: dict[str, dict[str, CompiledRuleSet]] = {}
+        for rs in versions:
+            by_id.setdefault(rs.id, {})[rs.version] = rs
+        return cls(by_id, provisions)
+
+    def versions(self, rule_set_id: str) -> list[CompiledRuleSet]:
+        if rule_set_id not in self.rule_sets:
+            raise VersionNotFound(f"no rule set {rule_set_id!r}")
+        return sorted(
+            self.rule_sets[rule_set_id].values(), key=lambda r: (r.manifest.in_force.from_, r.version)
+        )
+
+    def get(self, rule_set_id: str, version: str) -> CompiledRuleSet:
+        found = self.rule_sets.get(rule_set_id, {}).get(version)
+        if found is None:
+            known = ", ".join(sorted(self.rule_sets.get(rule_set_id, {}))) or "none"
+            raise VersionNotFound(
+                f"rule set {rule_set_id!r} has no version {version!r} (versions: {known})"
+            )
+        return found
+
+    def select(self, rule_set_id: str, as_of: date, version: str | None = None) -> CompiledRuleSet:
+        if version is not None:
+            return self.get(rule_set_id, version)
+        candidates = [
+            r
+            for r in self.versions(rule_set_id)
+            if r.manifest.status == "published" and r.manifest.in_force.covers(as_of)
+        ]
+        if not candidates:
+            raise VersionNotFound(
+                f"no published version of rule set {rule_set_id!r} is in force on {as_of}"
+            )
+        return candidates[-1]
+
+
+def load_registry(root: Path, questions: dict[str, QuestionSpec]) -> Registry:
+    """Load provisions from ``root``/statutes, contracts, guidance and rule sets from rule_sets."""
+    provisions = load_provisions(root)
+    return Registry.build(load_rule_sets(root / "rule_sets", provisions, questions), provisions)
