@@ -65,6 +65,8 @@ class CompiledRule:
     value_refs: tuple[str, ...]  # definitions it reads, directly or indirectly
     module: str
     source: SourceRef
+    when_text: str
+    sets_text: tuple[tuple[str, str], ...]
     notes: str | None = None
     confidence: str | None = None
 
@@ -76,6 +78,7 @@ class CompiledDefinition:
     expr: CompiledExpr
     implements: tuple[str, ...]
     source: SourceRef
+    text: str
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ class CompiledQuestion:
     examples: tuple[tuple[Example, SourceRef], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CompiledRuleSet:
     info: RuleSetInfo
     manifest: VersionManifest

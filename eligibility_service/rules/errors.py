@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +28,14 @@ class LoadError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+# The folder file names are shown relative to while loading (the repository root, usually).
+DISPLAY_BASE: ContextVar[Path | None] = ContextVar("DISPLAY_BASE", default=None)
+
+
 def display_path(path: Path) -> str:
-    """A path relative to the working directory when possible, for readable messages."""
+    """A path relative to the folder being loaded (or the working directory), for messages."""
+    base = DISPLAY_BASE.get() or Path.cwd()
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path)

@@ -129,6 +129,7 @@ class _VersionCompiler:
         self.questions = questions
         self.out = out
         self.cited: set[str] = set()
+        self.failed: set[str] = set()
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -143,10 +144,14 @@ class _VersionCompiler:
         self, text: str, scope: Scope, name: str, line: int | None, what: str
     ) -> CompiledExpr | None:
         try:
-            return compile_expression(parse(text), scope)
-        except (ExpressionSyntaxError, ExpressionTypeError) as exc:
+            node = parse(text)
+            return compile_expression(node, scope)
+        except ExpressionSyntaxError as exc:
             self.out.add(name, line, f"{what}: {exc}  [in: {text}]")
-            return None
+        except ExpressionTypeError as exc:
+            if not (_names_in(node) & self.failed):  # else: already reported at the definition
+                self.out.add(name, line, f"{what}: {exc}  [in: {text}]")
+        return None
 
     def _message(
         self, text: str, scope: Scope, name: str, line: int | None, what: str
@@ -307,6 +312,7 @@ class _VersionCompiler:
                 deps[dname] = set()
         order = _topological(list(raw_defs), deps, {n: v[2] for n, v in raw_defs.items()}, self.out)
         value_types: dict[str, Type] = {}
+        self.failed = set()  # definitions that did not compile: uses of them are not re-reported
         definitions: list[CompiledDefinition] = []
         def_facts: dict[str, set[str]] = {}
         def_values: dict[str, set[str]] = {}
@@ -315,6 +321,7 @@ class _VersionCompiler:
             scope = Scope(facts_type, param_types, choice_types, dict(value_types))
             expr = self._expr(d.expr, scope, ref.file, ref.line, f"definition {dname}")
             if expr is None:
+                self.failed.add(dname)
                 continue
             value_types[dname] = expr.type
             facts = set(expr.refs.facts)
@@ -323,7 +330,9 @@ class _VersionCompiler:
                 facts |= def_facts.get(used, set())
                 values |= def_values.get(used, set())
             def_facts[dname], def_values[dname] = facts, values
-            definitions.append(CompiledDefinition(dname, d.title, expr, tuple(d.implements), ref))
+            definitions.append(
+                CompiledDefinition(dname, d.title, expr, tuple(d.implements), ref, d.expr)
+            )
 
         scope = Scope(facts_type, param_types, choice_types, value_types)
         rules: list[CompiledRule] = []
@@ -383,6 +392,8 @@ class _VersionCompiler:
                         value_refs=tuple(sorted(values)),
                         module=m.module.module,
                         source=ref,
+                        when_text=rule.when,
+                        sets_text=tuple(rule.sets.items()),
                         notes=rule.notes,
                         confidence=rule.confidence,
                     )

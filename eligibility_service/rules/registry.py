@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from .compiled import CompiledRuleSet
+from .errors import DISPLAY_BASE
 from .loader import load_rule_sets
 from .provisions import ProvisionIndex, load_provisions
 from .question import QuestionSpec
@@ -67,5 +68,9 @@ class Registry:
 
 def load_registry(root: Path, questions: dict[str, QuestionSpec]) -> Registry:
     """Load provisions from ``root``/statutes, contracts, guidance and rule sets from rule_sets."""
-    provisions = load_provisions(root)
-    return Registry.build(load_rule_sets(root / "rule_sets", provisions, questions), provisions)
+    token = DISPLAY_BASE.set(root)
+    try:
+        provisions = load_provisions(root)
+        return Registry.build(load_rule_sets(root / "rule_sets", provisions, questions), provisions)
+    finally:
+        DISPLAY_BASE.reset(token)

@@ -1,0 +1,1 @@
+"""The REST API: decision endpoints, read-only rule-set and provision endpoints, health."""

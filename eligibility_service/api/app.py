@@ -1,0 +1,63 @@
+"""The ASGI application: rule sets are loaded and compiled once, at creation."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+from .. import __version__
+from ..decisions.questions import QUESTIONS
+from ..decisions.service import DecisionService
+from ..rules.registry import Registry, load_registry
+from ..settings import Settings
+from . import problems
+from .body_limit import BodyLimitMiddleware
+from .routes_decisions import router as decisions_router
+from .routes_rule_sets import router as rule_sets_router
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+class Readiness(BaseModel):
+    status: str
+    rule_sets: dict[str, list[str]]
+    provisions: int
+
+
+def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    registry = registry or load_registry(settings.root, QUESTIONS)
+    app = FastAPI(
+        title="ETF group health insurance eligibility decisions",
+        version=__version__,
+        description=(
+            "Eligibility and effective-date decisions for the State of Wisconsin Group Health "
+            "Insurance Program and the Wisconsin Public Employers program, each with its dates, "
+            "reasons and the provisions that justify them."
+        ),
+    )
+    app.state.registry = registry
+    app.state.decisions = DecisionService(registry)
+    problems.install(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.include_router(decisions_router)
+    app.include_router(rule_sets_router)
+
+    @app.get("/health", response_model=Health, tags=["operations"])
+    async def health() -> Health:
+        """Liveness: the process answers."""
+        return Health(status="ok", version=__version__)
+
+    @app.get("/ready", response_model=Readiness, tags=["operations"])
+    async def ready() -> Readiness:
+        """Readiness: rule sets are compiled and loaded."""
+        return Readiness(
+            status="ready",
+            rule_sets={k: sorted(v) for k, v in sorted(registry.rule_sets.items())},
+            provisions=len(registry.provisions.by_id),
+        )
+
+    return app

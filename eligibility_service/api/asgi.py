@@ -1,0 +1,7 @@
+"""Module-level ASGI app for servers that import one (``uvicorn eligibility_service.api.asgi:app``)."""
+
+from __future__ import annotations
+
+from .app import create_app
+
+app = create_app()

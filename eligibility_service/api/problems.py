@@ -1,0 +1,100 @@
+"""RFC 9457 problem details for every error the API returns.
+
+Callers are other systems: each error names the offending field (as a dotted path into the
+request body) so the caller can fix its request without reading our logs. Messages never echo
+submitted values, which may be PHI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..decisions.service import DecisionInputError
+
+PROBLEM_TYPE = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. facts.employee.hire_date")
+    message: str
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+def problem(
+    status: int, title: str, detail: str | None = None, errors: list[FieldError] | None = None,
+    instance: str | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=f"https://etf-eligibility.example/problems/{status}",
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        errors=errors or [],
+    )
+    return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM_TYPE)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path"):
+        parts = parts[1:]
+    return ".".join(parts) or "(body)"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            FieldError(field=_field_path(tuple(e.get("loc", ()))), message=str(e.get("msg")))
+            for e in exc.errors()
+        ]
+        return problem(
+            422,
+            "The request is not valid",
+            f"{len(errors)} field(s) are wrong; see errors.",
+            errors,
+            request.url.path,
+        )
+
+    @app.exception_handler(DecisionInputError)
+    async def _decision_input(request: Request, exc: DecisionInputError) -> JSONResponse:
+        return problem(
+            exc.status,
+            "The request cannot be decided",
+            str(exc),
+            [FieldError(field=exc.field, message=str(exc))],
+            request.url.path,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(exc.status_code, _title(exc.status_code), str(exc.detail), None, request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return problem(500, "Internal error", "The error was logged; no request data was kept.")
+
+
+def _title(status: int) -> str:
+    return {
+        400: "Bad request",
+        404: "Not found",
+        405: "Method not allowed",
+        413: "Request body too large",
+        415: "Unsupported media type",
+    }.get(status, "Error")
