@@ -127,7 +127,9 @@ def test_dates_functions() -> None:
 def test_explanation_names_only_facts_that_matter() -> None:
     node = parse("(person.flag and person.hours > 1) or (missing(person.kind) and false)")
     compiled = compile_expression(node, SCOPE)
-    env = Env({"person": {"flag": True}}, {"limit": 1}, {"mode": "a"}, date(2024, 1, 1), lambda n, d: 0)
+    env = Env(
+        {"person": {"flag": True}}, {"limit": 1}, {"mode": "a"}, date(2024, 1, 1), lambda n, d: 0
+    )
     assert compiled.fn(env) is None
     assert Explainer(env, {}).missing_facts(node) == frozenset({"person.hours"})
     # false and <unknown> is false: nothing is missing
@@ -171,7 +173,13 @@ def test_explainer_agrees_with_compiled_closures(
     """The explanation interpreter and the compiled closures must never disagree."""
     node = parse(_EXPRESSIONS[index])
     compiled = compile_expression(node, SCOPE)
-    env = Env({"person": person, "deps": deps}, {"limit": 1200}, {"mode": "a"}, date(2024, 1, 1), lambda n, d: 0)
+    env = Env(
+        {"person": person, "deps": deps},
+        {"limit": 1200},
+        {"mode": "a"},
+        date(2024, 1, 1),
+        lambda n, d: 0,
+    )
     value = compiled.fn(env)
     explained, missing = Explainer(env, {}).eval(node)
     assert explained == value

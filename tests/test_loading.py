@@ -58,43 +58,89 @@ def test_repository_rule_sets_load(registry) -> None:  # type: ignore[no-untyped
 
 
 def test_duplicate_yaml_key(copy: Path) -> None:
-    edit(copy, STATE, lambda s: s.replace("module: new-hire-state\n", "module: new-hire-state\nmodule: again\n", 1))
+    edit(
+        copy,
+        STATE,
+        lambda s: s.replace(
+            "module: new-hire-state\n", "module: new-hire-state\nmodule: again\n", 1
+        ),
+    )
     line = line_of(copy, STATE, "module: again")
     assert any(p.startswith(f"{STATE}:{line}: duplicate key 'module'") for p in problems(copy))
 
 
 def test_unknown_key(copy: Path) -> None:
-    edit(copy, STATE, lambda s: s.replace("  - id: ELIG-STATE-ELECTED-OFFICIAL\n", "  - id: ELIG-STATE-ELECTED-OFFICIAL\n    colour: blue\n", 1))
+    edit(
+        copy,
+        STATE,
+        lambda s: s.replace(
+            "  - id: ELIG-STATE-ELECTED-OFFICIAL\n",
+            "  - id: ELIG-STATE-ELECTED-OFFICIAL\n    colour: blue\n",
+            1,
+        ),
+    )
     line = line_of(copy, STATE, "colour: blue")
     found = problems(copy)
     assert any(p.startswith(f"{STATE}:{line}:") and "unknown key" in p for p in found), found
 
 
 def test_impossible_date(copy: Path) -> None:
-    edit(copy, STATE, lambda s: s.replace("- from: 2011-06-29\n        value: 2\n", "- from: 2011-02-30\n        value: 2\n", 1))
+    edit(
+        copy,
+        STATE,
+        lambda s: s.replace(
+            "- from: 2011-06-29\n        value: 2\n", "- from: 2011-02-30\n        value: 2\n", 1
+        ),
+    )
     line = line_of(copy, STATE, "2011-02-30")
     found = problems(copy)
-    assert any(p.startswith(f"{STATE}:{line}:") and "not a real calendar date" in p for p in found), found
+    assert any(
+        p.startswith(f"{STATE}:{line}:") and "not a real calendar date" in p for p in found
+    ), found
 
 
 def test_type_error_in_condition(copy: Path) -> None:
-    edit(copy, STATE, lambda s: s.replace("when: employee.position_type == 'elected_official'\n", "when: employee.position_type == 'elected_oficial'\n", 1))
+    edit(
+        copy,
+        STATE,
+        lambda s: s.replace(
+            "when: employee.position_type == 'elected_official'\n",
+            "when: employee.position_type == 'elected_oficial'\n",
+            1,
+        ),
+    )
     line = line_of(copy, STATE, "elected_oficial")
     found = problems(copy)
-    assert any(p.startswith(f"{STATE}:{line}:") and "not a possible value" in p for p in found), found
+    assert any(p.startswith(f"{STATE}:{line}:") and "not a possible value" in p for p in found), (
+        found
+    )
 
 
 def test_unknown_fact(copy: Path) -> None:
-    edit(copy, COMMON, lambda s: s.replace("when: known(employee.hire_date)", "when: known(employee.hire_day)", 1))
+    edit(
+        copy,
+        COMMON,
+        lambda s: s.replace("when: known(employee.hire_date)", "when: known(employee.hire_day)", 1),
+    )
     line = line_of(copy, COMMON, "employee.hire_day")
     found = problems(copy)
-    assert any(p.startswith(f"{COMMON}:{line}:") and "no fact 'hire_day'" in p for p in found), found
+    assert any(p.startswith(f"{COMMON}:{line}:") and "no fact 'hire_day'" in p for p in found), (
+        found
+    )
 
 
 def test_unresolved_citation(copy: Path) -> None:
-    edit(copy, STATE, lambda s: s.replace("implements: [wis-stat-40.02-25-a-2]\n", "implements: [wis-stat-40.99-9]\n", 1))
+    edit(
+        copy,
+        STATE,
+        lambda s: s.replace(
+            "implements: [wis-stat-40.02-25-a-2]\n", "implements: [wis-stat-40.99-9]\n", 1
+        ),
+    )
     found = problems(copy)
-    assert any(STATE in p and "'wis-stat-40.99-9', which is not a known provision" in p for p in found), found
+    assert any(
+        STATE in p and "'wis-stat-40.99-9', which is not a known provision" in p for p in found
+    ), found
 
 
 def test_parameter_value_of_wrong_type(copy: Path) -> None:
@@ -118,7 +164,15 @@ def test_policy_default_not_an_alternative(copy: Path) -> None:
 
 
 def test_broken_worked_example_facts(copy: Path) -> None:
-    edit(copy, STATE, lambda s: s.replace("position_type: graduate_assistant,\n                 prior", "position_type: professor,\n                 prior", 1))
+    edit(
+        copy,
+        STATE,
+        lambda s: s.replace(
+            "position_type: graduate_assistant,\n                 prior",
+            "position_type: professor,\n                 prior",
+            1,
+        ),
+    )
     line = line_of(copy, STATE, "position_type: professor")
     found = problems(copy)
     assert any(p.startswith(f"{STATE}:{line}:") and "example" in p for p in found), found
@@ -141,15 +195,34 @@ def test_lint_passes_on_repository() -> None:
 
 
 def test_lint_fails_with_file_and_line_on_a_broken_copy(copy: Path) -> None:
-    edit(copy, STATE, lambda s: s.replace("when: employee.position_type == 'graduate_assistant'", "when: employee.position_type = 'graduate_assistant'", 1))
+    edit(
+        copy,
+        STATE,
+        lambda s: s.replace(
+            "when: employee.position_type == 'graduate_assistant'",
+            "when: employee.position_type = 'graduate_assistant'",
+            1,
+        ),
+    )
     line = line_of(copy, STATE, "position_type = 'graduate_assistant'")
     result = CliRunner().invoke(main, ["lint", "--root", str(copy)])
     assert result.exit_code == 1
-    assert re.search(rf"new_hire_state\.yaml:{line}: rule ELIG-STATE-GRADUATE-ASSISTANT 'when': syntax error", result.output), result.output
+    assert re.search(
+        rf"new_hire_state\.yaml:{line}: rule ELIG-STATE-GRADUATE-ASSISTANT 'when': syntax error",
+        result.output,
+    ), result.output
 
 
 def test_lint_fails_when_a_worked_example_is_wrong(copy: Path) -> None:
-    edit(copy, STATE, lambda s: s.replace("employer_contribution_start_date: 2024-08-01\n      reasons: [STATE_CONTRIBUTION_LTE", "employer_contribution_start_date: 2024-09-01\n      reasons: [STATE_CONTRIBUTION_LTE", 1))
+    edit(
+        copy,
+        STATE,
+        lambda s: s.replace(
+            "employer_contribution_start_date: 2024-08-01\n      reasons: [STATE_CONTRIBUTION_LTE",
+            "employer_contribution_start_date: 2024-09-01\n      reasons: [STATE_CONTRIBUTION_LTE",
+            1,
+        ),
+    )
     result = CliRunner().invoke(main, ["lint", "--root", str(copy)])
     assert result.exit_code == 1
     assert "Limited-term employee waits six months" in result.output

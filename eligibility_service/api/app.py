@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from .. import __version__
@@ -12,6 +15,7 @@ from ..rules.registry import Registry, load_registry
 from ..settings import Settings
 from . import problems
 from .body_limit import BodyLimitMiddleware
+from .problems import Problem
 from .routes_decisions import router as decisions_router
 from .routes_rule_sets import router as rule_sets_router
 
@@ -25,6 +29,43 @@ class Readiness(BaseModel):
     status: str
     rule_sets: dict[str, list[str]]
     provisions: int
+
+
+def _problem_responses_in_openapi(app: FastAPI) -> None:
+    """Document every error response as application/problem+json with the Problem schema.
+
+    FastAPI documents errors as application/json with its own validation-error schema; the
+    service answers RFC 9457 problem details instead, and the document must say so.
+    """
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        doc = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        problem_ref = {"$ref": "#/components/schemas/Problem"}
+        for operations in doc.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                if operation.get("requestBody"):
+                    responses.setdefault("400", {"description": "Body is not valid JSON"})
+                if operation.get("requestBody") or operation.get("parameters"):
+                    responses.setdefault("422", {"description": "Invalid request"})
+                responses.setdefault("500", {"description": "Internal error"})
+                for code, response in responses.items():
+                    if code.isdigit() and int(code) >= 400:
+                        response["content"] = {"application/problem+json": {"schema": problem_ref}}
+        schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, sub in schemas["Problem"].pop("$defs", {}).items():
+            schemas[name] = sub
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
@@ -45,6 +86,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(decisions_router)
     app.include_router(rule_sets_router)
+
+    _problem_responses_in_openapi(app)
 
     @app.get("/health", response_model=Health, tags=["operations"])
     async def health() -> Health:

@@ -1,4 +1,7 @@
-"""Module-level ASGI app for servers that import one (``uvicorn eligibility_service.api.asgi:app``)."""
+"""Module-level ASGI app for servers that import one.
+
+``uvicorn eligibility_service.api.asgi:app --workers 2``
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Reject request bodies over a size limit before they are read into memory.
+"""Reject request bodies over a size limit before the application sees them.
 
-A pure ASGI middleware: it checks Content-Length up front and also counts streamed chunks,
-so a chunked upload cannot slip past the limit.
+A pure ASGI middleware: it checks Content-Length up front, then reads the (possibly chunked)
+body itself, up to the limit, and hands the application one buffered message. A body over the
+limit is answered with 413 without ever being held whole, however it was sent.
 """
 
 from __future__ import annotations
@@ -9,10 +10,6 @@ from __future__ import annotations
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 class BodyLimitMiddleware:
@@ -33,29 +30,24 @@ class BodyLimitMiddleware:
                 if declared > self.max_bytes:
                     await self._reject(send)
                     return
-        received = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
+            if message["type"] != "http.request":
+                # client went away: let the app see the disconnect as usual
+                await self.app(scope, _replay([message], receive), send)
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_bytes:
                 await self._reject(send)
+                return
+            chunks.append(body)
+            if not message.get("more_body", False):
+                break
+        buffered: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        await self.app(scope, _replay([buffered], receive), send)
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps(
@@ -64,6 +56,7 @@ class BodyLimitMiddleware:
                 "title": "Request body too large",
                 "status": 413,
                 "detail": f"The body exceeds {self.max_bytes} bytes.",
+                "instance": None,
                 "errors": [{"field": "(body)", "message": "too large"}],
             }
         ).encode()
@@ -74,7 +67,19 @@ class BodyLimitMiddleware:
                 "headers": [
                     (b"content-type", b"application/problem+json"),
                     (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
                 ],
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay

@@ -21,7 +21,9 @@ PROBLEM_TYPE = "application/problem+json"
 
 
 class FieldError(BaseModel):
-    field: str = Field(description="Dotted path of the offending field, e.g. facts.employee.hire_date")
+    field: str = Field(
+        description="Dotted path of the offending field, e.g. facts.employee.hire_date"
+    )
     message: str
 
 
@@ -35,8 +37,12 @@ class Problem(BaseModel):
 
 
 def problem(
-    status: int, title: str, detail: str | None = None, errors: list[FieldError] | None = None,
+    status: int,
+    title: str,
+    detail: str | None = None,
+    errors: list[FieldError] | None = None,
     instance: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = Problem(
         type=f"https://etf-eligibility.example/problems/{status}",
@@ -46,7 +52,9 @@ def problem(
         instance=instance,
         errors=errors or [],
     )
-    return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM_TYPE)
+    return JSONResponse(
+        body.model_dump(), status_code=status, media_type=PROBLEM_TYPE, headers=headers
+    )
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -83,7 +91,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, _title(exc.status_code), str(exc.detail), None, request.url.path)
+        return problem(
+            exc.status_code,
+            _title(exc.status_code),
+            str(exc.detail),
+            [FieldError(field="(body)", message=str(exc.detail))]
+            if exc.status_code == 400
+            else None,
+            request.url.path,
+            dict(exc.headers) if exc.headers else None,  # e.g. Allow on 405
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -18,7 +18,9 @@ from .views import (
 )
 
 router = APIRouter(prefix="/v1", tags=["rule sets"])
-_NOT_FOUND: dict[int | str, dict[str, object]] = {404: {"model": Problem, "description": "Not found"}}
+_NOT_FOUND: dict[int | str, dict[str, object]] = {
+    404: {"model": Problem, "description": "Not found"}
+}
 
 Id = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 

@@ -180,7 +180,9 @@ def version_detail(rs: CompiledRuleSet) -> VersionDetail:
                 unit=t.spec.unit,
                 description=t.spec.description,
                 values=[
-                    ParameterValueView(from_=v.from_, value=v.value, cites=list(v.cites), note=v.note)
+                    ParameterValueView(
+                        from_=v.from_, value=v.value, cites=list(v.cites), note=v.note
+                    )
                     for v in t.spec.values
                 ],
             )

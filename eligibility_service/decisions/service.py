@@ -22,6 +22,7 @@ from .schema import (
     Citation,
     DecisionOptions,
     DecisionResponse,
+    Program,
     Reason,
     RuleSetRef,
     TraceStep,
@@ -43,7 +44,7 @@ class DecisionService:
     engine: Engine = DEFAULT_ENGINE
 
     def decide(
-        self, question: str, program: str, facts: Mapping[str, Any], options: DecisionOptions
+        self, question: str, program: Program, facts: Mapping[str, Any], options: DecisionOptions
     ) -> DecisionResponse:
         if program not in self.registry.rule_sets:
             raise DecisionInputError("program", f"no rule set for program {program!r}")

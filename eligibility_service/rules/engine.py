@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from .compiled import CompiledQuestion, CompiledRule, CompiledRuleSet
 from .expr.compiler import Env
 from .expr.explain import Explainer
+from .model import Decision
 
-DECISION_PRECEDENCE = ("denied", "incomplete", "undetermined", "approved")
+DECISION_PRECEDENCE: tuple[Decision, ...] = ("denied", "incomplete", "undetermined", "approved")
 
 
 class PolicyChoiceError(ValueError):
@@ -33,10 +34,14 @@ class AppliedRule:
     message: str
 
 
+ChoiceSource = Literal["rule_set_default", "version_default", "request"]
+TraceStatus = Literal["applied", "not_applied", "unknown", "not_in_force"]
+
+
 @dataclass(frozen=True)
 class RuleTrace:
     rule_id: str
-    status: str  # applied | not_applied | unknown | not_in_force
+    status: TraceStatus
     facts: dict[str, Any]
     values: dict[str, Any]
     sets: dict[str, Any]
@@ -45,12 +50,12 @@ class RuleTrace:
 @dataclass(frozen=True)
 class ChoiceApplied:
     alternative: str
-    source: str  # "rule_set_default" | "version_default" | "request"
+    source: ChoiceSource
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    outcome: str
+    outcome: Decision
     dates: dict[str, date | None]
     applied: tuple[AppliedRule, ...]
     missing_facts: tuple[str, ...]
@@ -78,15 +83,17 @@ def resolve_choices(
     result: dict[str, ChoiceApplied] = {}
     for name, choice in rule_set.policy_choices.items():
         default = rule_set.policy_defaults[name]
-        source = "rule_set_default" if default == choice.default else "version_default"
+        source: ChoiceSource = (
+            "rule_set_default" if default == choice.default else "version_default"
+        )
         result[name] = ChoiceApplied(default, source)
     for name, alt in (requested or {}).items():
-        choice = rule_set.policy_choices.get(name)
-        if choice is None:
+        found = rule_set.policy_choices.get(name)
+        if found is None:
             known = ", ".join(sorted(rule_set.policy_choices)) or "none"
             raise PolicyChoiceError(name, f"unknown policy choice {name!r} (known: {known})")
-        if alt not in choice.alternatives:
-            known = ", ".join(choice.alternatives)
+        if alt not in found.alternatives:
+            known = ", ".join(found.alternatives)
             raise PolicyChoiceError(name, f"{alt!r} is not an alternative of {name} ({known})")
         result[name] = ChoiceApplied(alt, "request")
     return result
@@ -195,12 +202,18 @@ class CompiledEngine:
             elif hit is None:
                 unknown.append(rule)
             if trace:
-                status = "applied" if hit else ("unknown" if hit is None else "not_applied")
+                status: TraceStatus = (
+                    "applied" if hit else ("unknown" if hit is None else "not_applied")
+                )
                 traces.append(
                     RuleTrace(
                         rule.id,
                         status,
-                        {p: _plain(v) for ref in rule.fact_refs for p, v in _fact_values(facts, ref)},
+                        {
+                            p: _plain(v)
+                            for ref in rule.fact_refs
+                            for p, v in _fact_values(facts, ref)
+                        },
                         {name: _plain(values.get(name)) for name in rule.value_refs},
                         {k: _plain(v) for k, v in set_values.items()},
                     )
@@ -241,7 +254,7 @@ class CompiledEngine:
         unknown: list[CompiledRule],
         dates: Mapping[str, date | None],
         conflicts: list[str],
-    ) -> str:
+    ) -> Decision:
         decisions = {a.rule.outcome.decision for a in applied if a.rule.outcome.decision}
         if conflicts:
             decisions.add("undetermined")

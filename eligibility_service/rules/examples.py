@@ -70,9 +70,7 @@ def check_example(
             )
         if result.conflicts:
             failures.append("conflicting rules: " + "; ".join(result.conflicts))
-    return ExampleResult(
-        rule_set.id, rule_set.version, question, example, source, tuple(failures)
-    )
+    return ExampleResult(rule_set.id, rule_set.version, question, example, source, tuple(failures))
 
 
 def run_examples(rule_set: CompiledRuleSet, engine: Engine = DEFAULT_ENGINE) -> list[ExampleResult]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -90,7 +90,7 @@ def _topological(
         if state.get(name) == 2:
             return
         if state.get(name) == 1:
-            cycle = " -> ".join([*stack[stack.index(name):], name])
+            cycle = " -> ".join([*stack[stack.index(name) :], name])
             ref = where[name]
             out.add(ref.file, ref.line, f"definitions depend on each other in a cycle: {cycle}")
             return
@@ -133,7 +133,7 @@ class _VersionCompiler:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _cites(self, ids: tuple[str, ...], name: str, line: int | None, what: str) -> None:
+    def _cites(self, ids: Sequence[str], name: str, line: int | None, what: str) -> None:
         for pid in ids:
             if self.provisions.get(pid) is None:
                 self.out.add(name, line, f"{what} cites {pid!r}, which is not a known provision")
@@ -175,7 +175,7 @@ class _VersionCompiler:
         if modules is None:
             return None
         params = self._parameters(modules)
-        choices, choice_sources = self._choices(modules)
+        choices, _sources = self._choices(modules)
         defaults = {name: c.default for name, c in choices.items()}
         for cname, alt in self.manifest.policy_defaults.items():
             line = line_of(self.manifest_data, ("policy_defaults", cname))
@@ -239,7 +239,9 @@ class _VersionCompiler:
             module, data = got
             name = display_path(path)
             if module.module in seen:
-                self.out.add(name, 1, f"module name {module.module!r} also used by {seen[module.module]}")
+                self.out.add(
+                    name, 1, f"module name {module.module!r} also used by {seen[module.module]}"
+                )
             seen[module.module] = name
             modules.append(_LoadedModule(module, data, name, path.read_bytes()))
         return None if self.out.problems else modules
@@ -250,11 +252,17 @@ class _VersionCompiler:
             for pname, spec in m.module.parameters.items():
                 line = line_of(m.data, ("parameters", pname))
                 if pname in tables:
-                    self.out.add(m.name, line, f"parameter {pname!r} is also defined at {tables[pname].source}")
+                    self.out.add(
+                        m.name,
+                        line,
+                        f"parameter {pname!r} is also defined at {tables[pname].source}",
+                    )
                     continue
                 for i, val in enumerate(spec.values):
                     vline = line_of(m.data, ("parameters", pname, "values", i))
-                    self._cites(val.cites, m.name, vline, f"parameter {pname} value from {val.from_}")
+                    self._cites(
+                        val.cites, m.name, vline, f"parameter {pname} value from {val.from_}"
+                    )
                 tables[pname] = ParameterTable(
                     pname,
                     spec,
@@ -271,7 +279,9 @@ class _VersionCompiler:
             for cname, choice in m.module.policy_choices.items():
                 line = line_of(m.data, ("policy_choices", cname))
                 if cname in choices:
-                    self.out.add(m.name, line, f"policy choice {cname!r} is also defined at {sources[cname]}")
+                    self.out.add(
+                        m.name, line, f"policy choice {cname!r} is also defined at {sources[cname]}"
+                    )
                     continue
                 for alt_name, alt in choice.alternatives.items():
                     aline = line_of(m.data, ("policy_choices", cname, "alternatives", alt_name))
@@ -296,7 +306,11 @@ class _VersionCompiler:
                 line = line_of(m.data, ("definitions", dname))
                 ref = SourceRef(m.name, line)
                 if dname in raw_defs:
-                    self.out.add(m.name, line, f"definition {dname!r} is also defined at {raw_defs[dname][2]}")
+                    self.out.add(
+                        m.name,
+                        line,
+                        f"definition {dname!r} is also defined at {raw_defs[dname][2]}",
+                    )
                     continue
                 if dname in fact_roots or dname in ("param", "choice", "as_of"):
                     self.out.add(m.name, line, f"definition name {dname!r} hides a fact or keyword")
@@ -342,14 +356,18 @@ class _VersionCompiler:
                 line = line_of(m.data, ("rules", i))
                 ref = SourceRef(m.name, line)
                 if rule.id in seen_ids:
-                    self.out.add(m.name, line, f"rule id {rule.id!r} is also used at {seen_ids[rule.id]}")
+                    self.out.add(
+                        m.name, line, f"rule id {rule.id!r} is also used at {seen_ids[rule.id]}"
+                    )
                     continue
                 seen_ids[rule.id] = ref
                 self._cites(rule.implements, m.name, line, f"rule {rule.id}")
                 when_line = line_of(m.data, ("rules", i, "when"))
                 cond = self._expr(rule.when, scope, m.name, when_line, f"rule {rule.id} 'when'")
                 if cond is not None and cond.type.kind != "bool":
-                    self.out.add(m.name, when_line, f"rule {rule.id} 'when' must be yes/no, got {cond.type}")
+                    self.out.add(
+                        m.name, when_line, f"rule {rule.id} 'when' must be yes/no, got {cond.type}"
+                    )
                 sets: list[tuple[str, CompiledExpr]] = []
                 for out_name, text in rule.sets.items():
                     sline = line_of(m.data, ("rules", i, "sets", out_name))
@@ -357,17 +375,23 @@ class _VersionCompiler:
                         self.out.add(
                             m.name,
                             sline,
-                            f"rule {rule.id} sets {out_name!r}, which question {spec.name} does not "
-                            f"answer (it answers: {', '.join(spec.outputs)})",
+                            f"rule {rule.id} sets {out_name!r}, which question {spec.name} "
+                            f"does not answer (it answers: {', '.join(spec.outputs)})",
                         )
                         continue
                     expr = self._expr(text, scope, m.name, sline, f"rule {rule.id} sets {out_name}")
                     if expr is not None and expr.type.kind not in (DATE.kind, "null"):
-                        self.out.add(m.name, sline, f"rule {rule.id} sets {out_name} to a {expr.type}, not a date")
+                        self.out.add(
+                            m.name,
+                            sline,
+                            f"rule {rule.id} sets {out_name} to a {expr.type}, not a date",
+                        )
                     elif expr is not None:
                         sets.append((out_name, expr))
                 mline = line_of(m.data, ("rules", i, "outcome", "message"))
-                message = self._message(rule.outcome.message, scope, m.name, mline, f"rule {rule.id} message")
+                message = self._message(
+                    rule.outcome.message, scope, m.name, mline, f"rule {rule.id} message"
+                )
                 if cond is None:
                     continue
                 facts = set(cond.refs.facts)
@@ -408,10 +432,14 @@ class _VersionCompiler:
                     spec.facts_model.model_validate(ex.facts)
                 except ValidationError as exc:
                     for p in validation_problems(exc, m.data["examples"][i]["facts"], m.name):
-                        self.out.add(p.file, p.line or line, f"example {ex.name!r} facts: {p.message}")
+                        self.out.add(
+                            p.file, p.line or line, f"example {ex.name!r} facts: {p.message}"
+                        )
                 for out_name in ex.expect.dates:
                     if out_name not in spec.outputs:
-                        self.out.add(m.name, line, f"example {ex.name!r} expects unknown date {out_name!r}")
+                        self.out.add(
+                            m.name, line, f"example {ex.name!r} expects unknown date {out_name!r}"
+                        )
                 examples.append((ex, SourceRef(m.name, line)))
         if self.out.problems:
             return None
@@ -485,7 +513,14 @@ def load_rule_sets(
                 )
                 continue
             compiler = _VersionCompiler(
-                info, manifest, manifest_data, mname, manifest_path.parent, provisions, questions, out
+                info,
+                manifest,
+                manifest_data,
+                mname,
+                manifest_path.parent,
+                provisions,
+                questions,
+                out,
             )
             compiled = compiler.compile()
             if compiled is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import pairwise
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -69,7 +70,7 @@ class Parameter(Strict):
     @field_validator("values")
     @classmethod
     def _dated_in_order(cls, values: list[ParameterValue]) -> list[ParameterValue]:
-        for before, after in zip(values, values[1:], strict=False):
+        for before, after in pairwise(values):
             if after.from_ <= before.from_:
                 raise ValueError(
                     f"values must be in date order without repeats ({after.from_} after "

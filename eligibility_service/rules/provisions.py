@@ -19,9 +19,7 @@ from .errors import LoadError, Problem, display_path
 from .model import ID_RE, Period
 from .yaml_source import line_of, load_yaml
 
-Kind = Literal[
-    "statute", "administrative_code", "session_law", "contract", "manual", "guidance"
-]
+Kind = Literal["statute", "administrative_code", "session_law", "contract", "manual", "guidance"]
 
 
 class Provision(BaseModel):

@@ -39,7 +39,8 @@ class Registry:
         if rule_set_id not in self.rule_sets:
             raise VersionNotFound(f"no rule set {rule_set_id!r}")
         return sorted(
-            self.rule_sets[rule_set_id].values(), key=lambda r: (r.manifest.in_force.from_, r.version)
+            self.rule_sets[rule_set_id].values(),
+            key=lambda r: (r.manifest.in_force.from_, r.version),
         )
 
     def get(self, rule_set_id: str, version: str) -> CompiledRuleSet:

@@ -90,9 +90,7 @@ def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> dt.dat
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence
-)
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 # Plain scalars shaped like dates but impossible (2023-02-30) must still reach the date
 # constructor so they fail loudly instead of loading as strings.
@@ -109,7 +107,7 @@ def load_yaml(path: Path) -> Any:
 
 def load_yaml_text(text: str, name: str) -> Any:
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -184,13 +184,17 @@ _CMP: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def _check_enum(typ: Type, other: ast.Node) -> None:
-    if typ.enum and isinstance(other, ast.Literal) and isinstance(other.value, str):
-        if other.value not in typ.enum:
-            allowed = ", ".join(repr(v) for v in sorted(typ.enum))
-            raise ExpressionTypeError(f"{other.value!r} is not a possible value (one of {allowed})")
+    if (
+        typ.enum
+        and isinstance(other, ast.Literal)
+        and isinstance(other.value, str)
+        and other.value not in typ.enum
+    ):
+        allowed = ", ".join(repr(v) for v in sorted(typ.enum))
+        raise ExpressionTypeError(f"{other.value!r} is not a possible value (one of {allowed})")
 
 
-def _compile(node: ast.Node, scope: Scope, refs: Refs) -> tuple[Type, Compiled]:  # noqa: C901
+def _compile(node: ast.Node, scope: Scope, refs: Refs) -> tuple[Type, Compiled]:
     if isinstance(node, ast.Literal):
         value = node.value
         if value is None:
@@ -331,10 +335,15 @@ def _compile_binary(node: ast.Binary, scope: Scope, refs: Refs) -> tuple[Type, C
 
     # arithmetic: numbers only; dates move with add_days/add_months, never with '+'.
     if ltype.kind != "number" or rtype.kind != "number":
-        hint = " (use add_days, add_months or days_between for dates)" if DATE in (
-            ltype,
-            rtype,
-        ) else ""
+        hint = (
+            " (use add_days, add_months or days_between for dates)"
+            if DATE
+            in (
+                ltype,
+                rtype,
+            )
+            else ""
+        )
         raise ExpressionTypeError(f"'{op}' needs numbers, got {ltype} and {rtype}{hint}")
     arith: Callable[[Any, Any], Any] = {
         "+": operator.add,
@@ -386,9 +395,14 @@ def _compile_call(node: ast.Call, scope: Scope, refs: Refs) -> tuple[Type, Compi
             _check_enum(want, node.args[i])
     if node.name == "size" and generic is not None and generic.kind != "list":
         raise ExpressionTypeError(f"size() needs a list, got {generic}")
-    if node.name in ("min", "max") and generic is not None and generic.kind not in (
-        "number",
-        "date",
+    if (
+        node.name in ("min", "max")
+        and generic is not None
+        and generic.kind
+        not in (
+            "number",
+            "date",
+        )
     ):
         raise ExpressionTypeError(f"{node.name}() compares numbers or dates, got {generic}")
     returns = func.returns if isinstance(func.returns, Type) else (generic or NULL)

@@ -48,7 +48,7 @@ class Explainer:
         value, missing = self.eval(node)
         return missing if value is None else NONE
 
-    def eval(self, node: ast.Node) -> tuple[Any, Missing]:  # noqa: C901
+    def eval(self, node: ast.Node) -> tuple[Any, Missing]:
         if isinstance(node, ast.Literal):
             return node.value, NONE
         if isinstance(node, ast.Path):

@@ -44,7 +44,9 @@ CONVENTION = Type("string", enum=frozenset(dates.DAY_COUNT_CONVENTIONS))
 
 FUNCTIONS: dict[str, Function] = {
     "first_of_month_on_or_after": Function(
-        (DATE,), DATE, dates.first_of_month_on_or_after,
+        (DATE,),
+        DATE,
+        dates.first_of_month_on_or_after,
         "The date itself if it is a 1st, otherwise the 1st of the next month.",
     ),
     "first_of_next_month": Function(
@@ -54,7 +56,9 @@ FUNCTIONS: dict[str, Function] = {
     "end_of_month": Function((DATE,), DATE, dates.end_of_month, "Last day of the date's month."),
     "add_days": Function((DATE, NUMBER), DATE, dates.add_days, "The date plus N days."),
     "add_months": Function(
-        (DATE, NUMBER), DATE, dates.add_months,
+        (DATE, NUMBER),
+        DATE,
+        dates.add_months,
         "Same day N months later, clamped to the month's last day.",
     ),
     "add_years": Function(
@@ -67,7 +71,9 @@ FUNCTIONS: dict[str, Function] = {
         (DATE, DATE), NUMBER, dates.days_between, "Days from the first date to the second."
     ),
     "window_end": Function(
-        (DATE, NUMBER, CONVENTION), DATE, dates.window_end,
+        (DATE, NUMBER, CONVENTION),
+        DATE,
+        dates.window_end,
         "Last day of an N-day window after an event, under a day-count convention.",
     ),
     "day_of_month": Function((DATE,), NUMBER, lambda d: d.day, "Day of the month, 1 to 31."),
