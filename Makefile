@@ -17,5 +17,5 @@ openapi:  ## regenerate openapi/openapi.json after an API change
 	$(UV) run --frozen eligibility openapi
 
 bench:  ## benchmarks (print figures; not tests)
-	$(UV) run --frozen python benchmarks/engine_throughput.py
-	$(UV) run --frozen python benchmarks/http_throughput.py
+	$(UV) run --frozen python -m benchmarks.engine_throughput
+	$(UV) run --frozen python -m benchmarks.http_throughput

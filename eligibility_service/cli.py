@@ -125,7 +125,7 @@ def decide(case_file: Path, trace: bool, root: Path) -> None:
     """Decide a case from a JSON file shaped like the API request body."""
     from .api.routes_decisions import NewHireRequest
     from .decisions.new_hire import NEW_HIRE
-    from .decisions.service import DecisionInputError, DecisionService
+    from .decisions.service import DecisionInputError, DecisionService, to_json
 
     text = case_file.read_text(encoding="utf-8")
     try:
@@ -153,7 +153,7 @@ def decide(case_file: Path, trace: bool, root: Path) -> None:
     except DecisionInputError as exc:
         click.echo(f"{case_file}: {exc.field}: {exc}", err=True)
         sys.exit(2)
-    click.echo(json.dumps(decision.model_dump(mode="json"), indent=2))
+    click.echo(to_json(decision, indent=True).decode())
 
 
 @main.command("openapi")

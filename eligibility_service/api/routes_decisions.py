@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..decisions.new_hire import NEW_HIRE, NewHireFacts
 from ..decisions.schema import DecisionOptions, DecisionResponse, Program
-from ..decisions.service import DecisionService
+from ..decisions.service import DecisionService, to_json
 from .problems import Problem
 
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
@@ -45,4 +45,4 @@ async def decide_new_hire(body: NewHireRequest, request: Request) -> Response:
     decision = service(request).decide(
         NEW_HIRE.name, body.program, body.facts.model_dump(), body.options
     )
-    return Response(decision.model_dump_json(), media_type="application/json")
+    return Response(to_json(decision), media_type="application/json")

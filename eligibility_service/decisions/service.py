@@ -7,26 +7,24 @@ more than the evaluation itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from ..rules.compiled import CompiledRuleSet
+import orjson
+
+from ..rules.compiled import CompiledRule, CompiledRuleSet
 from ..rules.engine import DEFAULT_ENGINE, Engine, PolicyChoiceError
 from ..rules.registry import Registry, VersionNotFound
 from .questions import QUESTIONS
-from .schema import (
-    AppliedPolicyChoice,
-    Citation,
-    DecisionOptions,
-    DecisionResponse,
-    Program,
-    Reason,
-    RuleSetRef,
-    TraceStep,
-)
+from .schema import DecisionOptions, Program
+
+
+def to_json(decision: Mapping[str, Any], indent: bool = False) -> bytes:
+    """Render a decision deterministically: same decision, same bytes."""
+    return orjson.dumps(decision, option=orjson.OPT_INDENT_2 if indent else 0)
 
 
 class DecisionInputError(ValueError):
@@ -45,7 +43,10 @@ class DecisionService:
 
     def decide(
         self, question: str, program: Program, facts: Mapping[str, Any], options: DecisionOptions
-    ) -> DecisionResponse:
+    ) -> dict[str, Any]:
+        """The decision as JSON-ready data matching :class:`DecisionResponse` (dates stay
+        ``date`` objects; :func:`to_json` renders it). Plain data, not models: building
+        response models cost more than evaluating the rules."""
         if program not in self.registry.rule_sets:
             raise DecisionInputError("program", f"no rule set for program {program!r}")
         as_of = options.as_of or QUESTIONS[question].default_as_of(facts)
@@ -70,93 +71,132 @@ class DecisionService:
             )
         except PolicyChoiceError as exc:
             raise DecisionInputError(f"options.policy_choices.{exc.choice}", str(exc)) from None
-        explain = _explainer(rule_set)
+        view = _view(rule_set)
         reasons = [
-            Reason.model_construct(
-                rule_id=a.rule.id,
-                rule_title=a.rule.title,
-                reason_code=a.rule.outcome.reason,
-                effect=a.rule.outcome.decision,
-                message=a.message,
-                citations=explain.citations(a.rule.implements, as_of),
-            )
+            {
+                **view.rule_header(a.rule),
+                "message": a.message,
+                "citations": view.citations(a.rule.implements, as_of),
+            }
             for a in result.applied
         ]
         choices = [
-            AppliedPolicyChoice.model_construct(
-                choice=name,
-                title=rule_set.policy_choices[name].title,
-                alternative=applied.alternative,
-                alternative_title=rule_set.policy_choices[name]
-                .alternatives[applied.alternative]
-                .title,
-                source=applied.source,
-                citations=explain.citations(
-                    tuple(rule_set.policy_choices[name].alternatives[applied.alternative].cites),
-                    as_of,
-                ),
-            )
+            view.choice(name, applied.alternative, applied.source, as_of)
             for name, applied in result.choices.items()
         ]
         trace = (
             [
-                TraceStep.model_construct(
-                    rule_id=t.rule_id, status=t.status, facts=t.facts, values=t.values, sets=t.sets
-                )
+                {
+                    "rule_id": t.rule_id,
+                    "status": t.status,
+                    "facts": t.facts,
+                    "values": t.values,
+                    "sets": t.sets,
+                }
                 for t in result.trace
             ]
             if result.trace is not None
             else None
         )
-        return DecisionResponse.model_construct(
-            question=question,
-            program=program,
-            outcome=result.outcome,
-            dates=result.dates,
-            reasons=reasons,
-            missing_facts=list(result.missing_facts),
-            conflicts=list(result.conflicts),
-            policy_choices=choices,
-            rule_set=explain.ref,
-            as_of=as_of,
-            trace=trace,
-        )
+        return {
+            "question": question,
+            "program": program,
+            "outcome": result.outcome,
+            "dates": result.dates,
+            "reasons": reasons,
+            "missing_facts": list(result.missing_facts),
+            "conflicts": list(result.conflicts),
+            "policy_choices": choices,
+            "rule_set": view.ref,
+            "as_of": as_of,
+            "trace": trace,
+        }
 
 
-class _Explainer:
-    """Per-rule-set cache of citation objects (they depend only on the provision and as-of)."""
+class _RuleSetView:
+    """Per-rule-set cache of the static parts of an answer (citations, rule headers).
+
+    A decision is mostly references to things that never change for a rule set: building
+    them once keeps a decision's cost close to the evaluation itself.
+    """
 
     def __init__(self, rule_set: CompiledRuleSet) -> None:
         self.rule_set = rule_set
-        self.ref = RuleSetRef(
-            id=rule_set.id,
-            version=rule_set.version,
-            status=rule_set.manifest.status,
-            content_hash=rule_set.content_hash,
-        )
-        self._cache: dict[tuple[tuple[str, ...], date], list[Citation]] = {}
+        self.ref = {
+            "id": rule_set.id,
+            "version": rule_set.version,
+            "status": rule_set.manifest.status,
+            "content_hash": rule_set.content_hash,
+        }
+        self._citation: dict[tuple[str, bool], dict[str, Any]] = {}
+        self._headers: dict[str, dict[str, Any]] = {}
+        self._choices: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._all_in_force: dict[tuple[str, ...], tuple[date, date]] = {}
+        self._all_in_force_list: dict[tuple[str, ...], list[dict[str, Any]]] = {}
 
-    def citations(self, ids: tuple[str, ...], as_of: date) -> list[Citation]:
-        key = (ids, as_of)
-        found = self._cache.get(key)
+    def citation(self, pid: str, as_of: date) -> dict[str, Any]:
+        located = self.rule_set.provisions[pid]
+        in_force = located.in_force_on(as_of)
+        key = (pid, in_force)
+        found = self._citation.get(key)
         if found is None:
-            found = []
-            for pid in ids:
-                p = self.rule_set.provisions[pid]
-                found.append(
-                    Citation.model_construct(
-                        id=pid,
-                        citation=p.provision.citation,
-                        title=p.provision.title,
-                        url=p.provision.url,
-                        in_force_on_as_of=p.in_force_on(as_of),
-                    )
-                )
-            if len(self._cache) < 100_000:
-                self._cache[key] = found
+            p = located.provision
+            found = {
+                "id": pid,
+                "citation": p.citation,
+                "title": p.title,
+                "url": p.url,
+                "in_force_on_as_of": in_force,
+            }
+            self._citation[key] = found
+        return found
+
+    def citations(self, ids: Sequence[str], as_of: date) -> list[dict[str, Any]]:
+        key = ids if isinstance(ids, tuple) else tuple(ids)
+        common = self._all_in_force.get(key)
+        if common is None:
+            periods = [self.rule_set.provisions[pid].provision.in_force for pid in key]
+            start = max(p.from_ for p in periods)
+            ends = [p.to for p in periods if p.to is not None]
+            common = (start, min(ends) if ends else date.max)
+            self._all_in_force[key] = common
+            self._all_in_force_list[key] = [self.citation(pid, start) for pid in key]
+        if common[0] <= as_of <= common[1]:  # usual case: every cited provision in force
+            return self._all_in_force_list[key]
+        return [self.citation(pid, as_of) for pid in key]
+
+    def rule_header(self, rule: CompiledRule) -> dict[str, Any]:
+        found = self._headers.get(rule.id)
+        if found is None:
+            found = {
+                "rule_id": rule.id,
+                "rule_title": rule.title,
+                "reason_code": rule.outcome.reason,
+                "effect": rule.outcome.decision,
+            }
+            self._headers[rule.id] = found
+        return found
+
+    def choice(self, name: str, alternative: str, source: str, as_of: date) -> dict[str, Any]:
+        choice = self.rule_set.policy_choices[name]
+        alt = choice.alternatives[alternative]
+        citations = self.citations(alt.cites, as_of)
+        key = (name, alternative, source)
+        cached = self._choices.get(key)
+        if cached is not None and cached["citations"] is citations:
+            return cached
+        found = {
+            "choice": name,
+            "title": choice.title,
+            "alternative": alternative,
+            "alternative_title": alt.title,
+            "source": source,
+            "citations": citations,
+        }
+        self._choices[key] = found
         return found
 
 
 @lru_cache(maxsize=64)
-def _explainer(rule_set: CompiledRuleSet) -> _Explainer:
-    return _Explainer(rule_set)
+def _view(rule_set: CompiledRuleSet) -> _RuleSetView:
+    return _RuleSetView(rule_set)

@@ -51,7 +51,7 @@ class MessagePart:
     expr: CompiledExpr | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CompiledRule:
     id: str
     title: str
@@ -81,7 +81,7 @@ class CompiledDefinition:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CompiledQuestion:
     spec: QuestionSpec
     definitions: tuple[CompiledDefinition, ...]  # in dependency order

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal, Protocol
 
 from .compiled import CompiledQuestion, CompiledRule, CompiledRuleSet
@@ -142,6 +143,18 @@ def _format(value: Any) -> str:
     return str(value)
 
 
+@lru_cache(maxsize=64)
+def _default_choices(rule_set: CompiledRuleSet) -> tuple[dict[str, ChoiceApplied], dict[str, str]]:
+    applied = resolve_choices(rule_set, None)
+    return applied, {k: v.alternative for k, v in applied.items()}
+
+
+@lru_cache(maxsize=8192)
+def _rules_in_force(q: CompiledQuestion, as_of: date) -> tuple[CompiledRule, ...]:
+    """The question's rules in force on ``as_of``, in order (cached: few distinct dates)."""
+    return tuple(r for r in q.rules if r.period.covers(as_of))
+
+
 class CompiledEngine:
     """The primary evaluator over compiled closures."""
 
@@ -157,14 +170,12 @@ class CompiledEngine:
         trace: bool = False,
     ) -> Evaluation:
         q: CompiledQuestion = rule_set.questions[question]
-        applied_choices = resolve_choices(rule_set, choices)
-        env = Env(
-            facts,
-            rule_set.parameters_on(as_of),
-            {k: v.alternative for k, v in applied_choices.items()},
-            as_of,
-            rule_set.parameter_on,
-        )
+        if choices:
+            applied_choices = resolve_choices(rule_set, choices)
+            choice_values = {k: v.alternative for k, v in applied_choices.items()}
+        else:  # the common case: defaults, resolved once per rule set
+            applied_choices, choice_values = _default_choices(rule_set)
+        env = Env(facts, rule_set.parameters_on(as_of), choice_values, as_of, rule_set.parameter_on)
         values = env.values
         for d in q.definitions:
             values[d.name] = d.expr.fn(env)
@@ -175,11 +186,12 @@ class CompiledEngine:
         unknown: list[CompiledRule] = []
         conflicts: list[str] = []
         traces: list[RuleTrace] = []
-        for rule in q.rules:
-            if not rule.period.covers(as_of):
-                if trace:
+        if trace:
+            in_force = set(_rules_in_force(q, as_of))
+            for rule in q.rules:
+                if rule not in in_force:
                     traces.append(RuleTrace(rule.id, "not_in_force", {}, {}, {}))
-                continue
+        for rule in _rules_in_force(q, as_of):
             hit = rule.condition.fn(env)
             set_values: dict[str, Any] = {}
             if hit:
@@ -235,7 +247,7 @@ class CompiledEngine:
             missing_facts=tuple(sorted(missing)),
             conflicts=tuple(conflicts),
             choices=applied_choices,
-            definitions={d.name: values.get(d.name) for d in q.definitions},
+            definitions=values,  # this evaluation's own dict: not shared
             trace=tuple(traces) if trace else None,
         )
 
@@ -244,7 +256,10 @@ class CompiledEngine:
         if len(rule.message) == 1 and rule.message[0].expr is None:
             return rule.message[0].text
         return "".join(
-            part.text if part.expr is None else _format(part.expr.fn(env)) for part in rule.message
+            [
+                part.text if part.expr is None else _format(part.expr.fn(env))
+                for part in rule.message
+            ]
         )
 
     @staticmethod

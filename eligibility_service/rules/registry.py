@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from .compiled import CompiledRuleSet
@@ -23,7 +24,7 @@ class VersionNotFound(LookupError):
     """No such rule set or version, or none in force on the as-of date."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Registry:
     rule_sets: dict[str, dict[str, CompiledRuleSet]]  # id -> version -> compiled
     provisions: ProvisionIndex
@@ -55,6 +56,10 @@ class Registry:
     def select(self, rule_set_id: str, as_of: date, version: str | None = None) -> CompiledRuleSet:
         if version is not None:
             return self.get(rule_set_id, version)
+        return self._in_force(rule_set_id, as_of)
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - registries live as long as the process
+    def _in_force(self, rule_set_id: str, as_of: date) -> CompiledRuleSet:
         candidates = [
             r
             for r in self.versions(rule_set_id)

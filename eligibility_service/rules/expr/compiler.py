@@ -120,6 +120,22 @@ def _getter(keys: tuple[str, ...], root: Callable[[Env], Any]) -> Compiled:
     return get_n
 
 
+def _fact_getter(keys: tuple[str, ...]) -> Compiled:
+    """Read a fact straight from ``env.facts`` (the hottest closure: no extra call)."""
+    if len(keys) == 1:
+        (k1,) = keys
+        return lambda env: env.facts.get(k1)
+    if len(keys) == 2:
+        k1, k2 = keys
+
+        def fact2(env: Env) -> Any:
+            obj = env.facts.get(k1)
+            return None if obj is None else obj.get(k2)
+
+        return fact2
+    return _getter(keys, lambda env: env.facts)
+
+
 def _walk_fields(typ: Type, parts: tuple[str, ...], shown: str) -> Type:
     for part in parts:
         if typ.kind != "record":
@@ -167,10 +183,8 @@ def _compile_path(node: ast.Path, scope: Scope, refs: Refs) -> tuple[Type, Compi
         value_name = head
         return typ, _getter(rest, lambda env: env.values.get(value_name))
     typ = _walk_fields(scope.facts, node.parts, shown)
-    if typ.kind == "record" and not rest:
-        pass
     refs.facts.add(shown)
-    return typ, _getter(node.parts, lambda env: env.facts)
+    return typ, _fact_getter(node.parts)
 
 
 _CMP: dict[str, Callable[[Any, Any], bool]] = {
@@ -280,37 +294,54 @@ def _compile(node: ast.Node, scope: Scope, refs: Refs) -> tuple[Type, Compiled]:
     raise ExpressionTypeError(f"unsupported construct {type(node).__name__}")
 
 
+def _flatten(node: ast.Node, op: str) -> list[ast.Node]:
+    if isinstance(node, ast.Binary) and node.op == op:
+        return [*_flatten(node.left, op), *_flatten(node.right, op)]
+    return [node]
+
+
+def _compile_junction(node: ast.Binary, scope: Scope, refs: Refs) -> tuple[Type, Compiled]:
+    """``a and b and c`` as one closure over all terms (Kleene logic, left to right)."""
+    terms = []
+    for term in _flatten(node, node.op):
+        ttype, tfn = _compile(term, scope, refs)
+        if ttype.kind != "bool":
+            raise ExpressionTypeError(f"'{node.op}' joins yes/no values, got {ttype}")
+        terms.append(tfn)
+    fns = tuple(terms)
+    if node.op == "and":
+
+        def and_(env: Env) -> Any:
+            unknown = False
+            for f in fns:
+                v = f(env)
+                if v is False:
+                    return False
+                if v is None:
+                    unknown = True
+            return None if unknown else True
+
+        return BOOL, and_
+
+    def or_(env: Env) -> Any:
+        unknown = False
+        for f in fns:
+            v = f(env)
+            if v is True:
+                return True
+            if v is None:
+                unknown = True
+        return None if unknown else False
+
+    return BOOL, or_
+
+
 def _compile_binary(node: ast.Binary, scope: Scope, refs: Refs) -> tuple[Type, Compiled]:
+    if node.op in ("and", "or"):
+        return _compile_junction(node, scope, refs)
     ltype, lf = _compile(node.left, scope, refs)
     rtype, rf = _compile(node.right, scope, refs)
     op = node.op
-    if op in ("and", "or"):
-        if ltype.kind != "bool" or rtype.kind != "bool":
-            raise ExpressionTypeError(f"'{op}' joins yes/no values, got {ltype} and {rtype}")
-        if op == "and":
-
-            def and_(env: Env) -> Any:
-                a = lf(env)
-                if a is False:
-                    return False
-                b = rf(env)
-                if b is False:
-                    return False
-                return None if a is None or b is None else True
-
-            return BOOL, and_
-
-        def or_(env: Env) -> Any:
-            a = lf(env)
-            if a is True:
-                return True
-            b = rf(env)
-            if b is True:
-                return True
-            return None if a is None or b is None else False
-
-        return BOOL, or_
-
     if op in _CMP:
         if NULL in (ltype, rtype):
             raise ExpressionTypeError("compare with null is always unknown; use missing(x)")
@@ -323,6 +354,14 @@ def _compile_binary(node: ast.Binary, scope: Scope, refs: Refs) -> tuple[Type, C
         _check_enum(ltype, node.right)
         _check_enum(rtype, node.left)
         cmp = _CMP[op]
+        if isinstance(node.right, ast.Literal):
+            const = node.right.value
+
+            def compare_const(env: Env) -> Any:
+                a = lf(env)
+                return None if a is None else cmp(a, const)
+
+            return BOOL, compare_const
 
         def compare(env: Env) -> Any:
             a = lf(env)
@@ -432,6 +471,21 @@ def _compile_call(node: ast.Call, scope: Scope, refs: Refs) -> tuple[Type, Compi
             return None if b is None else impl(a, b)
 
         return returns, call2
+
+    if len(fns) == 3:
+        f1, f2, f3 = fns
+
+        def call3(env: Env) -> Any:
+            a = f1(env)
+            if a is None:
+                return None
+            b = f2(env)
+            if b is None:
+                return None
+            c = f3(env)
+            return None if c is None else impl(a, b, c)
+
+        return returns, call3
 
     def call_n(env: Env) -> Any:
         args = [f(env) for f in fns]
