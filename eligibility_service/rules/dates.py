@@ -15,14 +15,25 @@ from datetime import date, timedelta
 DAY_COUNT_CONVENTIONS = ("event_day_zero", "event_day_one")
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _MONTH_DAYS[month - 1]
+
+
 def end_of_month(d: date) -> date:
     """Last calendar day of ``d``'s month (CONV-END-OF-MONTH)."""
-    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+    return date(d.year, d.month, days_in_month(d.year, d.month))
 
 
 def first_of_next_month(d: date) -> date:
     """The 1st of the month after ``d``'s month, even when ``d`` is itself a 1st."""
-    return end_of_month(d) + timedelta(days=1)
+    if d.month == 12:
+        return date(d.year + 1, 1, 1)
+    return date(d.year, d.month + 1, 1)
 
 
 def first_of_month_on_or_after(d: date) -> date:
@@ -41,10 +52,11 @@ def add_days(d: date, n: int) -> date:
 
 def add_months(d: date, n: int) -> date:
     """Same day ``n`` months later, clamped to the month's last day (Jan 31 + 1 = Feb 28/29)."""
-    index = d.year * 12 + (d.month - 1) + n
-    year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(d.day, last))
+    year, month0 = divmod(d.year * 12 + (d.month - 1) + n, 12)
+    day = d.day
+    if day > 28:
+        day = min(day, days_in_month(year, month0 + 1))
+    return date(year, month0 + 1, day)
 
 
 def add_years(d: date, n: int) -> date:

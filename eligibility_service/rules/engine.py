@@ -130,15 +130,19 @@ def _fact_values(facts: Mapping[str, Any], path: str) -> list[tuple[str, Any]]:
 
 
 def _format(value: Any) -> str:
+    """How a value reads inside a message (dates ISO, hours with thousands separators)."""
+    kind = type(value)
+    if kind is date:
+        return value.isoformat()  # type: ignore[no-any-return]
+    if kind is str:
+        return value  # type: ignore[no-any-return]
     if value is None:
         return "unknown"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
-    if isinstance(value, bool):
+    if kind is bool:
         return "yes" if value else "no"
-    if isinstance(value, int):
+    if kind is float:
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
+    if kind is int:
         return f"{value:,}" if abs(value) >= 10000 else str(value)
     return str(value)
 

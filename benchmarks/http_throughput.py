@@ -1,0 +1,158 @@
+"""Decision endpoint over HTTP versus a trivial echo endpoint, under 2 uvicorn workers.
+
+Both endpoints get the same State new-hire request body, at concurrency 8 and 64, in the same
+run, from wrk (Debian package; installed by this script with apt-get when missing and the
+user is root). Prints requests per second, p50 and p99 latency, and the decision endpoint's
+share of the echo endpoint's throughput.
+
+Run: ./scripts/uv run python -m benchmarks.http_throughput [--seconds 10] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
+        found = shutil.which("wrk")
+        if found:
+            return found
+    sys.exit("wrk is needed: apt-get install wrk")
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "benchmarks.echo_app:app",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    sys.exit("server did not start")
+
+
+def to_ms(value: str) -> float:
+    number = float(re.sub(r"[a-z]+$", "", value))
+    if value.endswith("us"):
+        return number / 1000
+    if value.endswith("ms"):
+        return number
+    return number * 1000
+
+
+def run_wrk(wrk: str, url: str, body: str, connections: int, seconds: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            'wrk.method = "POST"\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f"wrk.body = {json.dumps(body)}\n"
+        )
+    out = subprocess.run(
+        [
+            wrk,
+            "-t",
+            "1",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "-s",
+            script.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = to_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = to_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = int(non2xx.group(1)) if non2xx else 0
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": errors}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--port", type=int, default=18080)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    wrk = ensure_wrk()
+    # the README's example: an approved State application with a full answer
+    body = (ROOT / "examples" / "cases" / "state-new-hire.json").read_text()
+    server = start_server(args.port, args.workers)
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        check = httpx.post(
+            f"{base}/v1/decisions/new-hire-enrollment",
+            content=body,
+            headers={"content-type": "application/json"},
+        )
+        assert check.status_code == 200, check.text
+        print(
+            f"request body {len(body)} bytes; decision response {len(check.content)} bytes; "
+            f"outcome {check.json()['outcome']}"
+        )
+        for url in ("/v1/decisions/new-hire-enrollment", "/bench/echo"):  # warm up
+            run_wrk(wrk, base + url, body, 8, 2)
+        print(f"{'endpoint':<12}{'conc.':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
+        for connections in (8, 64):
+            results = {}
+            for label, url in (
+                ("decision", "/v1/decisions/new-hire-enrollment"),
+                ("echo", "/bench/echo"),
+            ):
+                r = run_wrk(wrk, base + url, body, connections, args.seconds)
+                results[label] = r
+                print(
+                    f"{label:<12}{connections:>6}{r['rps']:>10,.0f}{r['p50']:>9.2f}"
+                    f"{r['p99']:>9.2f}{r['errors']:>9.0f}"
+                )
+            share = results["decision"]["rps"] / results["echo"]["rps"]
+            print(f"{'':<12}{connections:>6}  decision/echo throughput: {share:.0%}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
