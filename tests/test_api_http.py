@@ -193,6 +193,20 @@ def problem(response: httpx.Response, status: int) -> dict[str, Any]:
             "facts.employee.position_type",
         ),
         (lambda b: b["facts"]["application"].update(signed="maybe"), "facts.application.signed"),
+        (lambda b: b["facts"]["application"].update(signed=0.0), "facts.application.signed"),
+        (
+            lambda b: b["facts"]["employee"].update(expected_annual_hours="2080"),
+            "facts.employee.expected_annual_hours",
+        ),
+        (lambda b: b["facts"]["employee"].update(hire_date=1705276800), "facts.employee.hire_date"),
+        (
+            lambda b: b["facts"]["employee"].update(hire_date="2024-01-15T10:00:00"),
+            "facts.employee.hire_date",
+        ),
+        (
+            lambda b: b["facts"]["employee"].update(hire_date="1850-01-01"),
+            "facts.employee.hire_date",
+        ),
         (
             lambda b: b["facts"]["application"].update(dependents="none"),
             "facts.application.dependents",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -16,7 +18,7 @@ SEMANTIC_FIELDS = ("options.rule_set_version", "options.policy_choices.", "optio
 
 @schema.parametrize()
 @settings(
-    max_examples=60,
+    max_examples=int(os.environ.get("SCHEMATHESIS_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

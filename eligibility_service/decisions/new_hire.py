@@ -9,12 +9,12 @@ supplied, which is all the rules need (PHI minimisation).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..rules.question import QuestionSpec
+from .types import CaseDate, Flag, Number
 
 PositionType = Literal[
     "regular",
@@ -29,22 +29,22 @@ class _Facts(BaseModel):
 
 
 class Employer(_Facts):
-    wrs_participating: bool | None = Field(
+    wrs_participating: Flag | None = Field(
         None, description="The employer participates in the Wisconsin Retirement System."
     )
-    wpe_participating: bool | None = Field(
+    wpe_participating: Flag | None = Field(
         None,
         description="Local only: the employer has elected the Wisconsin Public Employers group "
         "health program by resolution (Wis. Stat. § 40.51(7)).",
     )
-    full_time_annual_hours: float | None = Field(
+    full_time_annual_hours: Number | None = Field(
         None,
         ge=0,
         le=8784,
         description="Local non-WRS employers only: hours of a full-time position, for the "
         "two-thirds-time test of ETF 40.10(1).",
     )
-    contribution_start_date: date | None = Field(
+    contribution_start_date: CaseDate | None = Field(
         None,
         description="Local only: the date the employer's premium contribution starts for this "
         "employee under the employer's policy (at most six months after hire).",
@@ -52,57 +52,57 @@ class Employer(_Facts):
 
 
 class Employee(_Facts):
-    hire_date: date | None = Field(
+    hire_date: CaseDate | None = Field(
         None, description="First day of paid work in the position (WRS participation start)."
     )
-    first_wrs_employment_date: date | None = Field(
+    first_wrs_employment_date: CaseDate | None = Field(
         None,
         description="Date first employed by any WRS employer; decides the 2011 Act 32 hours "
         "threshold. Same as hire_date for someone new to the WRS.",
     )
     position_type: PositionType | None = None
-    is_teacher: bool | None = Field(
+    is_teacher: Flag | None = Field(
         None, description="Teacher or UW academic staff (lower WRS hours threshold)."
     )
-    expected_annual_hours: float | None = Field(None, ge=0, le=8784)
-    expected_to_last_one_year: bool | None = Field(
+    expected_annual_hours: Number | None = Field(None, ge=0, le=8784)
+    expected_to_last_one_year: Flag | None = Field(
         None, description="The employment is expected to last at least one year."
     )
-    prior_state_wrs_service_months: float | None = Field(
+    prior_state_wrs_service_months: Number | None = Field(
         None,
         ge=0,
         le=1200,
         description="State only: months of earlier WRS state service found by the WRS "
         "Previous Service Check (two or more waive the contribution waiting period).",
     )
-    teacher_contract_signed_date: date | None = Field(
+    teacher_contract_signed_date: CaseDate | None = Field(
         None, description="Local teachers: date the teaching contract was signed."
     )
 
 
 class Dependent(_Facts):
     relationship: Literal["spouse", "child", "stepchild", "ward", "grandchild"] | None = None
-    name_provided: bool | None = None
-    birth_date_provided: bool | None = None
-    has_ssn_or_itin: bool | None = None
-    ssn_affidavit_filed: bool | None = Field(
+    name_provided: Flag | None = None
+    birth_date_provided: Flag | None = None
+    has_ssn_or_itin: Flag | None = None
+    ssn_affidavit_filed: Flag | None = Field(
         None, description="Employer affidavit (ET-1907) in place of an SSN or ITIN."
     )
 
 
 class Application(_Facts):
-    received_date: date | None = Field(
+    received_date: CaseDate | None = Field(
         None, description="Date the employer received the application (ET-2301)."
     )
-    signed: bool | None = None
+    signed: Flag | None = None
     coverage_level: Literal["individual", "family"] | None = None
     requested_start: Literal["earliest", "employer_contribution_start"] | None = Field(
         None,
         description="'employer_contribution_start' when the employee elects coverage to start "
         "when the employer contribution starts (Wis. Stat. § 40.51(2)).",
     )
-    subscriber_has_ssn_or_itin: bool | None = None
-    subscriber_ssn_affidavit_filed: bool | None = None
+    subscriber_has_ssn_or_itin: Flag | None = None
+    subscriber_ssn_affidavit_filed: Flag | None = None
     dependents: list[Dependent] = Field(default_factory=list, max_length=50)
 
 

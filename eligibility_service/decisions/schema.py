@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .types import CaseDate, Flag
+
 Outcome = Literal["approved", "denied", "incomplete", "undetermined"]
 Program = Literal["state", "local"]
 
@@ -19,10 +21,8 @@ class DecisionOptions(BaseModel):
         max_length=40,
         description="Pin a rule-set version. Default: the published version in force on as_of.",
     )
-    as_of: date | None = Field(
+    as_of: CaseDate | None = Field(
         None,
-        ge=date(1900, 1, 1),
-        le=date(2199, 12, 31),
         description="Date whose law applies. Default: the date the application was received.",
     )
     policy_choices: dict[str, str] = Field(
@@ -30,7 +30,7 @@ class DecisionOptions(BaseModel):
         max_length=50,
         description="Select an alternative for a named policy choice (where sources conflict).",
     )
-    trace: bool = Field(False, description="Include the evaluation trace of every rule.")
+    trace: Flag = Field(False, description="Include the evaluation trace of every rule.")
 
 
 class Citation(BaseModel):
