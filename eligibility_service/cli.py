@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -119,14 +120,24 @@ def examples(root: Path, verbose: bool) -> None:
 
 @main.command()
 @click.argument("case_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--question",
+    default="new_hire_enrollment",
+    show_default=True,
+    help="Decision question (see `eligibility questions`).",
+)
 @click.option("--trace", is_flag=True, help="Include the evaluation trace.")
 @ROOT_OPTION
-def decide(case_file: Path, trace: bool, root: Path) -> None:
+def decide(case_file: Path, question: str, trace: bool, root: Path) -> None:
     """Decide a case from a JSON file shaped like the API request body."""
-    from .api.routes_decisions import NewHireRequest
-    from .decisions.new_hire import NEW_HIRE
+    from .api.routes_decisions import request_model
+    from .decisions.questions import QUESTIONS
     from .decisions.service import DecisionInputError, DecisionService, to_json
 
+    spec = QUESTIONS.get(question)
+    if spec is None:
+        click.echo(f"unknown question {question!r} (known: {', '.join(QUESTIONS)})", err=True)
+        sys.exit(2)
     text = case_file.read_text(encoding="utf-8")
     try:
         raw = json.loads(text)
@@ -134,7 +145,7 @@ def decide(case_file: Path, trace: bool, root: Path) -> None:
         click.echo(f"{case_file}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}", err=True)
         sys.exit(2)
     try:
-        request = NewHireRequest.model_validate(raw)
+        request: Any = request_model(spec).model_validate(raw)
     except ValidationError as exc:
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"])
@@ -145,7 +156,7 @@ def decide(case_file: Path, trace: bool, root: Path) -> None:
     try:
         registry = _load(root)
         decision = DecisionService(registry).decide(
-            NEW_HIRE.name, request.program, request.facts.model_dump(), request.options
+            spec.name, request.program, request.facts.model_dump(), request.options
         )
     except LoadError as exc:
         click.echo(str(exc), err=True)
@@ -154,6 +165,18 @@ def decide(case_file: Path, trace: bool, root: Path) -> None:
         click.echo(f"{case_file}: {exc.field}: {exc}", err=True)
         sys.exit(2)
     click.echo(to_json(decision, indent=True).decode())
+
+
+@main.command()
+def questions() -> None:
+    """List the decision questions, their endpoints and the dates they answer."""
+    from .decisions.questions import QUESTIONS
+
+    for spec in QUESTIONS.values():
+        click.echo(f"{spec.name}  POST /v1/decisions/{spec.slug}")
+        click.echo(f"    {spec.title}")
+        for out, meaning in spec.outputs.items():
+            click.echo(f"    - {out}: {meaning}")
 
 
 @main.command("openapi")

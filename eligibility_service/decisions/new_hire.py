@@ -9,10 +9,13 @@ supplied, which is all the rules need (PHI minimisation).
 
 from __future__ import annotations
 
-from typing import Literal
+import random
+from datetime import date
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..rules import dates
 from ..rules.question import QuestionSpec
 from .types import CaseDate, Flag, Number
 
@@ -112,6 +115,63 @@ class NewHireFacts(_Facts):
     application: Application = Field(default_factory=Application)
 
 
+def sweep_cases(program: str, month: date) -> list[dict[str, Any]]:
+    """Complete new-hire cases for one month: hires on the 1st, mid-month and the last day,
+    applications on time, on the window's last day, late and very late, every position."""
+    rng = random.Random(f"new-hire/{program}/{month.isoformat()}")
+    last = dates.end_of_month(month)
+    cases: list[dict[str, Any]] = []
+    for hire in (month, month.replace(day=15), last):
+        for delay in (0, 30, 31, rng.randrange(32, 200)):
+            received = dates.add_days(hire, delay)
+            if program == "state":
+                position = rng.choice(
+                    ["regular", "limited_term", "elected_official", "graduate_assistant"]
+                )
+                employer: dict[str, Any] = {}
+            else:
+                position = "regular"
+                wrs = rng.random() < 0.8
+                employer = {
+                    "wpe_participating": rng.random() < 0.95,
+                    "wrs_participating": wrs,
+                    "full_time_annual_hours": 2080.0,
+                    "contribution_start_date": dates.add_months(hire, rng.choice([0, 1, 3, 6, 8])),
+                }
+            teacher = rng.random() < 0.2
+            cases.append(
+                {
+                    "employee": {
+                        "hire_date": hire,
+                        "first_wrs_employment_date": hire
+                        if rng.random() < 0.7
+                        else dates.add_years(hire, -12),
+                        "position_type": position,
+                        "is_teacher": teacher,
+                        "expected_annual_hours": float(
+                            rng.choice([440, 600, 900, 1200, 1400, 2080])
+                        ),
+                        "expected_to_last_one_year": rng.random() < 0.9,
+                        "prior_state_wrs_service_months": float(rng.choice([0, 0, 1, 2, 30])),
+                        "teacher_contract_signed_date": dates.add_days(hire, -60)
+                        if teacher
+                        else None,
+                    },
+                    "employer": employer,
+                    "application": {
+                        "received_date": received,
+                        "signed": True,
+                        "coverage_level": "individual",
+                        "requested_start": rng.choice(["earliest", "employer_contribution_start"]),
+                        "subscriber_has_ssn_or_itin": True,
+                        "subscriber_ssn_affidavit_filed": False,
+                        "dependents": [],
+                    },
+                }
+            )
+    return cases
+
+
 NEW_HIRE = QuestionSpec(
     name="new_hire_enrollment",
     title="New-hire (or rehire) enrollment in group health insurance",
@@ -126,4 +186,5 @@ NEW_HIRE = QuestionSpec(
     },
     required_for_approval=("coverage_effective_date", "employer_contribution_start_date"),
     as_of_facts=("application.received_date", "employee.hire_date"),
+    sweep_cases=sweep_cases,
 )

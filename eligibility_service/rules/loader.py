@@ -227,12 +227,24 @@ class _VersionCompiler:
     def _read_modules(self) -> list[_LoadedModule] | None:
         modules: list[_LoadedModule] = []
         seen: dict[str, str] = {}
+        paths: list[Path] = []
         for i, rel in enumerate(self.manifest.modules):
-            path = (self.folder / rel).resolve()
             line = line_of(self.manifest_data, ("modules", i))
+            if any(ch in rel for ch in "*?["):  # a pattern: every matching file, sorted
+                found = sorted(p.resolve() for p in self.folder.glob(rel) if p.is_file())
+                if not found:
+                    self.out.add(
+                        self.manifest_name, line, f"module pattern {rel!r} matches no file"
+                    )
+                paths.extend(p for p in found if p.name != "version.yaml" and p not in paths)
+                continue
+            path = (self.folder / rel).resolve()
             if not path.is_file():
                 self.out.add(self.manifest_name, line, f"module file {rel!r} does not exist")
                 continue
+            if path not in paths:
+                paths.append(path)
+        for path in paths:
             got = _read_model(path, Module, self.out)
             if got is None:
                 continue

@@ -7,7 +7,7 @@ are type-checked against this, so a rule can only read facts the API actually pr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from .expr.types import Type, record_type
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class QuestionSpec:
     name: str
     title: str
@@ -27,6 +27,15 @@ class QuestionSpec:
     # Fact paths whose first known value is the default as-of date ("decide a 2010 case by
     # 2010 law"): for an application, the date it was received.
     as_of_facts: tuple[str, ...] = ()
+    # For the temporal sweep test: complete, plausible cases for a program and a month,
+    # every one of which some rule must decide (a gap or a conflict fails the sweep).
+    sweep_cases: Callable[[str, date], list[dict[str, Any]]] | None = None
+    # The URL segment of the question's decision endpoint.
+    path: str = ""
+
+    @property
+    def slug(self) -> str:
+        return self.path or self.name.replace("_", "-")
 
     def default_as_of(self, facts: Mapping[str, Any]) -> date | None:
         for path in self.as_of_facts:
