@@ -188,3 +188,5 @@ NEW_HIRE = QuestionSpec(
     as_of_facts=("application.received_date", "employee.hire_date"),
     sweep_cases=sweep_cases,
 )
+
+QUESTION = NEW_HIRE
