@@ -17,8 +17,8 @@ from datetime import date
 
 from benchmarks.cases import state_cases
 from eligibility_service.api.routes_decisions import NewHireRequest
-from eligibility_service.decisions.new_hire import NEW_HIRE
 from eligibility_service.decisions.questions import QUESTIONS
+from eligibility_service.decisions.questions.new_hire import NEW_HIRE
 from eligibility_service.decisions.service import DecisionService, to_json
 from eligibility_service.rules.engine import DEFAULT_ENGINE
 from eligibility_service.rules.registry import load_registry

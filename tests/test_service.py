@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from eligibility_service.cli import main
-from eligibility_service.decisions.new_hire import NEW_HIRE, NewHireFacts
 from eligibility_service.decisions.questions import QUESTIONS
+from eligibility_service.decisions.questions.new_hire import NEW_HIRE, NewHireFacts
 from eligibility_service.decisions.schema import DecisionOptions, DecisionResponse
 from eligibility_service.decisions.service import DecisionInputError, DecisionService, to_json
 from eligibility_service.rules.examples import iter_examples

@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..rules import dates
-from ..rules.question import QuestionSpec
-from .types import CaseDate, Flag, Number
+from ...rules import dates
+from ...rules.question import QuestionSpec
+from ..types import CaseDate, Flag, Number
 
 PositionType = Literal[
     "regular",

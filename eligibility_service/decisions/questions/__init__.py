@@ -10,15 +10,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ..rules.question import QuestionSpec
+from ...rules.question import QuestionSpec
 
 
 def _discover() -> dict[str, QuestionSpec]:
-    from .. import decisions
-
     found: dict[str, QuestionSpec] = {}
-    for info in sorted(pkgutil.iter_modules(decisions.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{decisions.__name__}.{info.name}")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
         spec = getattr(module, "QUESTION", None)
         if isinstance(spec, QuestionSpec):
             if spec.name in found:
