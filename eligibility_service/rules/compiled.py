@@ -87,6 +87,7 @@ class CompiledQuestion:
     definitions: tuple[CompiledDefinition, ...]  # in dependency order
     rules: tuple[CompiledRule, ...]
     examples: tuple[tuple[Example, SourceRef], ...]
+    choices_used: tuple[str, ...] = ()  # policy choices its rules and definitions read
 
 
 @dataclass(frozen=True, eq=False)

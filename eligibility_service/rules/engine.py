@@ -250,7 +250,8 @@ class CompiledEngine:
             applied=tuple(applied),
             missing_facts=tuple(sorted(missing)),
             conflicts=tuple(conflicts),
-            choices=applied_choices,
+            # only the choices this question reads: the ones that shaped this decision
+            choices={k: applied_choices[k] for k in q.choices_used},
             definitions=values,  # this evaluation's own dict: not shared
             trace=tuple(traces) if trace else None,
         )

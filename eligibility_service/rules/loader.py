@@ -455,7 +455,19 @@ class _VersionCompiler:
                 examples.append((ex, SourceRef(m.name, line)))
         if self.out.problems:
             return None
-        return CompiledQuestion(spec, tuple(definitions), tuple(rules), tuple(examples))
+        used: set[str] = set()
+        for d in definitions:
+            used |= d.expr.refs.choices
+        for r in rules:
+            used |= r.condition.refs.choices
+            for _, e in r.sets:
+                used |= e.refs.choices
+            for part in r.message:
+                if part.expr is not None:
+                    used |= part.expr.refs.choices
+        return CompiledQuestion(
+            spec, tuple(definitions), tuple(rules), tuple(examples), tuple(sorted(used))
+        )
 
     def _hash(self, modules: list[_LoadedModule]) -> str:
         payload = {
