@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from fastapi import FastAPI
@@ -71,6 +72,10 @@ def _problem_responses_in_openapi(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     registry = registry or load_registry(settings.root, QUESTIONS)
+    # The compiled rule sets are many small long-lived objects; moving them out of the
+    # collector's generations keeps garbage collection off the per-request path.
+    gc.collect()
+    gc.freeze()
     app = FastAPI(
         title="ETF group health insurance eligibility decisions",
         version=__version__,
