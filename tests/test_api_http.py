@@ -20,10 +20,10 @@ from .server import running_service
 URL = "/v1/decisions/new-hire-enrollment"
 _REGISTRY = load_registry(ROOT, QUESTIONS)
 EXAMPLES = [
-    pytest.param(rs.id, rs.version, ex, id=f"{rs.id}:{src.line}")
+    pytest.param(rs.id, q, ex, id=f"{rs.id}:{q}:{src.line}")
     for versions in _REGISTRY.rule_sets.values()
     for rs in versions.values()
-    for _q, ex, src in iter_examples(rs)
+    for q, ex, src in iter_examples(rs)
 ]
 
 
@@ -67,9 +67,9 @@ def state_case(**application: Any) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize(("program", "version", "example"), EXAMPLES)
+@pytest.mark.parametrize(("program", "question", "example"), EXAMPLES)
 def test_worked_example_over_http(
-    client: httpx.Client, program: str, version: str, example: Any
+    client: httpx.Client, program: str, question: str, example: Any
 ) -> None:
     body = {
         "program": program,
@@ -78,9 +78,10 @@ def test_worked_example_over_http(
     }
     if example.as_of:
         body["options"]["as_of"] = example.as_of.isoformat()
-    response = client.post(URL, json=body)
+    response = client.post(f"/v1/decisions/{QUESTIONS[question].slug}", json=body)
     assert response.status_code == 200, response.text
     decision = response.json()
+    assert decision["question"] == question
     assert decision["outcome"] == example.expect.outcome
     for name, want in example.expect.dates.items():
         assert decision["dates"][name] == (want.isoformat() if want else None), name

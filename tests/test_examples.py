@@ -12,7 +12,7 @@ from .conftest import ROOT
 
 _REGISTRY = load_registry(ROOT, QUESTIONS)
 _CASES = [
-    pytest.param(rs, q, ex, src, id=f"{rs.id}@{rs.version}:{src.line}:{ex.name[:50]}")
+    pytest.param(rs, q, ex, src, id=f"{rs.id}@{rs.version}:{q}:{src.line}:{ex.name[:50]}")
     for versions in _REGISTRY.rule_sets.values()
     for rs in versions.values()
     for q, ex, src in iter_examples(rs)

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from ..rules.compiled import CompiledRule, CompiledRuleSet
-from ..rules.engine import DEFAULT_ENGINE, Engine, PolicyChoiceError
+from ..rules.engine import DEFAULT_ENGINE, Engine, EvaluationError, PolicyChoiceError
 from ..rules.registry import Registry, VersionNotFound
 from .questions import QUESTIONS
 from .schema import DecisionOptions, Program
@@ -71,6 +71,8 @@ class DecisionService:
             )
         except PolicyChoiceError as exc:
             raise DecisionInputError(f"options.policy_choices.{exc.choice}", str(exc)) from None
+        except EvaluationError as exc:
+            raise DecisionInputError("facts", str(exc)) from None
         view = _view(rule_set)
         reasons = [
             {

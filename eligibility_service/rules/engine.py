@@ -159,12 +159,35 @@ def _rules_in_force(q: CompiledQuestion, as_of: date) -> tuple[CompiledRule, ...
     return tuple(r for r in q.rules if r.period.covers(as_of))
 
 
+class EvaluationError(ValueError):
+    """The facts drove a rule into arithmetic it cannot do (a date past the calendar's end,
+    say). Reported to the caller as unprocessable facts, never as a server error."""
+
+
 class CompiledEngine:
     """The primary evaluator over compiled closures."""
 
     name = "compiled"
 
     def evaluate(
+        self,
+        rule_set: CompiledRuleSet,
+        question: str,
+        facts: Mapping[str, Any],
+        as_of: date,
+        choices: Mapping[str, str] | None = None,
+        trace: bool = False,
+    ) -> Evaluation:
+        try:
+            return self._evaluate(rule_set, question, facts, as_of, choices, trace)
+        except (ArithmeticError, TypeError) as exc:
+            raise EvaluationError(f"the facts cannot be evaluated: {exc}") from exc
+        except ValueError as exc:
+            if isinstance(exc, PolicyChoiceError):
+                raise
+            raise EvaluationError(f"the facts cannot be evaluated: {exc}") from exc
+
+    def _evaluate(
         self,
         rule_set: CompiledRuleSet,
         question: str,

@@ -455,18 +455,12 @@ class _VersionCompiler:
                 examples.append((ex, SourceRef(m.name, line)))
         if self.out.problems:
             return None
-        used: set[str] = set()
-        for d in definitions:
-            used |= d.expr.refs.choices
-        for r in rules:
-            used |= r.condition.refs.choices
-            for _, e in r.sets:
-                used |= e.refs.choices
-            for part in r.message:
-                if part.expr is not None:
-                    used |= part.expr.refs.choices
         return CompiledQuestion(
-            spec, tuple(definitions), tuple(rules), tuple(examples), tuple(sorted(used))
+            spec,
+            tuple(definitions),
+            tuple(rules),
+            tuple(examples),
+            _choices_read(definitions, rules),
         )
 
     def _hash(self, modules: list[_LoadedModule]) -> str:
@@ -481,6 +475,21 @@ class _VersionCompiler:
         }
         text = json.dumps(_canonical(payload), sort_keys=True, separators=(",", ":"))
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _choices_read(
+    definitions: Sequence[CompiledDefinition], rules: Sequence[CompiledRule]
+) -> tuple[str, ...]:
+    """The policy choices a question's definitions, conditions, dates and messages read."""
+    exprs: list[CompiledExpr] = [d.expr for d in definitions]
+    for rule in rules:
+        exprs.append(rule.condition)
+        exprs.extend(e for _, e in rule.sets)
+        exprs.extend(p.expr for p in rule.message if p.expr is not None)
+    names: set[str] = set()
+    for expr in exprs:
+        names |= expr.refs.choices
+    return tuple(sorted(names))
 
 
 def _names_in(node: Any) -> set[str]:

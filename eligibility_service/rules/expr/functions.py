@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from .. import dates
@@ -40,6 +42,27 @@ def _coalesce(*xs: Any) -> Any:
     return None
 
 
+def _whole(n: Any) -> int:
+    """Counts of days, months and years are whole: a fraction is dropped (2.9 months -> 2)."""
+    return int(n)
+
+
+def _add_days(d: Any, n: Any) -> Any:
+    return dates.add_days(d, _whole(n))
+
+
+def _add_months(d: Any, n: Any) -> Any:
+    return dates.add_months(d, _whole(n))
+
+
+def _add_years(d: Any, n: Any) -> Any:
+    return dates.add_years(d, _whole(n))
+
+
+def _window_end(d: Any, n: Any, convention: Any) -> Any:
+    return dates.window_end(d, _whole(n), convention)
+
+
 CONVENTION = Type("string", enum=frozenset(dates.DAY_COUNT_CONVENTIONS))
 
 FUNCTIONS: dict[str, Function] = {
@@ -54,15 +77,15 @@ FUNCTIONS: dict[str, Function] = {
     ),
     "first_of_month": Function((DATE,), DATE, dates.first_of_month, "The 1st of the same month."),
     "end_of_month": Function((DATE,), DATE, dates.end_of_month, "Last day of the date's month."),
-    "add_days": Function((DATE, NUMBER), DATE, dates.add_days, "The date plus N days."),
+    "add_days": Function((DATE, NUMBER), DATE, _add_days, "The date plus N (whole) days."),
     "add_months": Function(
         (DATE, NUMBER),
         DATE,
-        dates.add_months,
+        _add_months,
         "Same day N months later, clamped to the month's last day.",
     ),
     "add_years": Function(
-        (DATE, NUMBER), DATE, dates.add_years, "Anniversary N years later (Feb 29 -> Feb 28)."
+        (DATE, NUMBER), DATE, _add_years, "Anniversary N years later (Feb 29 -> Feb 28)."
     ),
     "age_on": Function(
         (DATE, DATE), NUMBER, dates.age_on, "Completed years from a birth date to a date."
@@ -73,10 +96,26 @@ FUNCTIONS: dict[str, Function] = {
     "window_end": Function(
         (DATE, NUMBER, CONVENTION),
         DATE,
-        dates.window_end,
+        _window_end,
         "Last day of an N-day window after an event, under a day-count convention.",
     ),
     "day_of_month": Function((DATE,), NUMBER, lambda d: d.day, "Day of the month, 1 to 31."),
+    "month_of": Function((DATE,), NUMBER, lambda d: d.month, "Month number, 1 to 12."),
+    "year_of": Function((DATE,), NUMBER, lambda d: d.year, "The calendar year."),
+    "date_of": Function(
+        (NUMBER, NUMBER, NUMBER),
+        DATE,
+        lambda y, m, d: dates.add_days(
+            dates.add_months(date(int(y), 1, 1), int(m) - 1), int(d) - 1
+        ),
+        "The date for a year, month and day (day past the month's end rolls over).",
+    ),
+    "round_to": Function(
+        (NUMBER, NUMBER),
+        NUMBER,
+        lambda n, digits: float(round(Decimal(str(n)), int(digits))),
+        "A number rounded half to even to N decimals (money to the cent: round_to(x, 2)).",
+    ),
     "min": Function(("T",), "T", _min, "The smallest of the values.", variadic=True),
     "max": Function(("T",), "T", _max, "The largest of the values.", variadic=True),
     "coalesce": Function(
