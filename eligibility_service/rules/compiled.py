@@ -9,10 +9,8 @@ can work from the same objects.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from .expr.compiler import CompiledExpr
@@ -101,16 +99,20 @@ class CompiledRuleSet:
     policy_defaults: dict[str, str]  # choice -> default alternative for this version
     questions: dict[str, CompiledQuestion]
     provisions: dict[str, LocatedProvision]  # the ones this version cites
-    _snapshots: Callable[[date], dict[str, Any]] = field(init=False, repr=False, compare=False)
+    _epochs: tuple[date, ...] = field(init=False, repr=False, compare=False)
+    _snapshots: tuple[dict[str, Any], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        tables = self.parameters
-
-        @lru_cache(maxsize=1024)
-        def snapshot(day: date) -> dict[str, Any]:
-            return {name: table.on(day) for name, table in tables.items()}
-
-        object.__setattr__(self, "_snapshots", snapshot)
+        # Every date on which some parameter changes splits time into epochs; within one
+        # epoch every parameter has one value, so one snapshot per epoch serves any as-of date.
+        starts = sorted({d for table in self.parameters.values() for d in table.starts})
+        epochs = tuple(starts)
+        snapshots = [{name: None for name in self.parameters}]  # before the first value
+        snapshots.extend(
+            {name: table.on(start) for name, table in self.parameters.items()} for start in epochs
+        )
+        object.__setattr__(self, "_epochs", epochs)
+        object.__setattr__(self, "_snapshots", tuple(snapshots))
 
     @property
     def id(self) -> str:
@@ -121,8 +123,8 @@ class CompiledRuleSet:
         return self.manifest.version
 
     def parameters_on(self, day: date) -> dict[str, Any]:
-        """Every parameter's value in force on ``day`` (cached; treat as read-only)."""
-        return self._snapshots(day)
+        """Every parameter's value in force on ``day`` (shared; treat as read-only)."""
+        return self._snapshots[bisect.bisect_right(self._epochs, day)]
 
     def parameter_on(self, name: str, day: date) -> Any:
         return self.parameters[name].on(day)

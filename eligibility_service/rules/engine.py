@@ -153,6 +153,14 @@ def _default_choices(rule_set: CompiledRuleSet) -> tuple[dict[str, ChoiceApplied
     return applied, {k: v.alternative for k, v in applied.items()}
 
 
+@lru_cache(maxsize=256)
+def _default_choices_shown(
+    rule_set: CompiledRuleSet, q: CompiledQuestion
+) -> dict[str, ChoiceApplied]:
+    applied, _ = _default_choices(rule_set)
+    return {k: applied[k] for k in q.choices_used}
+
+
 @lru_cache(maxsize=8192)
 def _rules_in_force(q: CompiledQuestion, as_of: date) -> tuple[CompiledRule, ...]:
     """The question's rules in force on ``as_of``, in order (cached: few distinct dates)."""
@@ -200,8 +208,11 @@ class CompiledEngine:
         if choices:
             applied_choices = resolve_choices(rule_set, choices)
             choice_values = {k: v.alternative for k, v in applied_choices.items()}
-        else:  # the common case: defaults, resolved once per rule set
+            # only the choices this question reads: the ones that shaped this decision
+            shown = {k: applied_choices[k] for k in q.choices_used}
+        else:  # the common case: defaults, resolved once per rule set and question
             applied_choices, choice_values = _default_choices(rule_set)
+            shown = _default_choices_shown(rule_set, q)
         env = Env(facts, rule_set.parameters_on(as_of), choice_values, as_of, rule_set.parameter_on)
         values = env.values
         for d in q.definitions:
@@ -273,8 +284,7 @@ class CompiledEngine:
             applied=tuple(applied),
             missing_facts=tuple(sorted(missing)),
             conflicts=tuple(conflicts),
-            # only the choices this question reads: the ones that shaped this decision
-            choices={k: applied_choices[k] for k in q.choices_used},
+            choices=shown,
             definitions=values,  # this evaluation's own dict: not shared
             trace=tuple(traces) if trace else None,
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -42,25 +42,21 @@ def _coalesce(*xs: Any) -> Any:
     return None
 
 
-def _whole(n: Any) -> int:
-    """Counts of days, months and years are whole: a fraction is dropped (2.9 months -> 2)."""
-    return int(n)
-
-
+# Counts of days, months and years are whole: a fraction is dropped (2.9 months -> 2).
 def _add_days(d: Any, n: Any) -> Any:
-    return dates.add_days(d, _whole(n))
+    return d + timedelta(days=n if type(n) is int else int(n))
 
 
 def _add_months(d: Any, n: Any) -> Any:
-    return dates.add_months(d, _whole(n))
+    return dates.add_months(d, n if type(n) is int else int(n))
 
 
 def _add_years(d: Any, n: Any) -> Any:
-    return dates.add_years(d, _whole(n))
+    return dates.add_years(d, n if type(n) is int else int(n))
 
 
 def _window_end(d: Any, n: Any, convention: Any) -> Any:
-    return dates.window_end(d, _whole(n), convention)
+    return dates.window_end(d, n if type(n) is int else int(n), convention)
 
 
 CONVENTION = Type("string", enum=frozenset(dates.DAY_COUNT_CONVENTIONS))
