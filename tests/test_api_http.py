@@ -295,3 +295,17 @@ def test_read_only_endpoints(client: httpx.Client) -> None:
     problem(client.get("/v1/provisions/not-a-provision"), 404)
     assert client.get("/health").json()["status"] == "ok"
     assert client.get("/ready").json()["rule_sets"] == {"local": ["2026.1"], "state": ["2026.1"]}
+
+
+def test_errors_never_echo_submitted_values(client: httpx.Client) -> None:
+    body = {
+        "program": "state",
+        "facts": {
+            "employee": {"hire_date": "1987-02-30", "expected_annual_hours": "987654321x"},
+            "application": {"received_date": "1987-13-01"},
+        },
+    }
+    response = client.post(URL, json=body)
+    problem(response, 422)
+    for value in ("1987-02-30", "987654321x", "1987-13-01"):
+        assert value not in response.text

@@ -7,6 +7,8 @@ submitted values, which may be PHI.
 
 from __future__ import annotations
 
+import logging
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..decisions.service import DecisionInputError
 
 PROBLEM_TYPE = "application/problem+json"
+logger = logging.getLogger("eligibility_service.api")
 
 
 class FieldError(BaseModel):
@@ -104,6 +107,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Log where it failed, never what was sent: messages and locals may hold PHI.
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in frames[-5:])
+        logger.error("unhandled %s on %s at %s", type(exc).__name__, request.url.path, where)
         return problem(500, "Internal error", "The error was logged; no request data was kept.")
 
 
