@@ -195,5 +195,13 @@ def openapi_cmd(output: Path) -> None:
     click.echo(f"wrote {output}")
 
 
+def _register_tools() -> None:
+    from .tools import register
+
+    register(main)
+
+
+_register_tools()
+
 if __name__ == "__main__":
     main()
