@@ -213,7 +213,14 @@ class CompiledEngine:
         else:  # the common case: defaults, resolved once per rule set and question
             applied_choices, choice_values = _default_choices(rule_set)
             shown = _default_choices_shown(rule_set, q)
-        env = Env(facts, rule_set.parameters_on(as_of), choice_values, as_of, rule_set.parameter_on)
+        env = Env(
+            facts,
+            rule_set.parameters_on(as_of),
+            choice_values,
+            as_of,
+            rule_set.parameter_on,
+            rule_set.info.program,
+        )
         values = env.values
         for d in q.definitions:
             values[d.name] = d.expr.fn(env)

@@ -324,7 +324,7 @@ class _VersionCompiler:
                         f"definition {dname!r} is also defined at {raw_defs[dname][2]}",
                     )
                     continue
-                if dname in fact_roots or dname in ("param", "choice", "as_of"):
+                if dname in fact_roots or dname in ("param", "choice", "as_of", "program"):
                     self.out.add(m.name, line, f"definition name {dname!r} hides a fact or keyword")
                     continue
                 self._cites(d.implements, m.name, line, f"definition {dname}")

@@ -4,11 +4,13 @@ State and Local (WPE) programs alike. The caller sends the event (its type and d
 change asked for, the coverage the employee has now, and how the application arrived; the
 rules decide whether the event qualifies, whether it permits that change, whether the
 application is timely, and the dates that follow (effective date, deadline, when the family
-premium starts after a marriage, when an ex-spouse's coverage ends after a divorce).
+premium starts after a marriage, when an ex-spouse's coverage ends after a divorce, until when
+a grandchild born to a covered minor dependent is eligible).
 
 Every fact is optional at this level; a rule that needs a fact the caller did not send makes
 the decision *undetermined* and names it. No names, SSNs or birth dates of people are asked
-for (PHI minimisation): only the event dates the rules need.
+for (PHI minimisation): only the event dates the rules need, and for a grandchild's birth the
+birth date of its parent (the covered dependent), which the age rule needs.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ EventType = Literal[
     "death_of_spouse_or_dependent",
     "move_out_of_service_area",
     "gain_of_employer_contribution",
+    "grandchild_birth",
+    "state_premium_increase_2011",
 ]
 
 RequestedChange = Literal[
@@ -62,8 +66,17 @@ class Event(_Facts):
         description="The event date: marriage; birth; paternity established (date the "
         "Voluntary Paternity Acknowledgment was filed or the court order entered); custody, "
         "guardianship or NMSN awarded; start of the other coverage (gain of other coverage); "
-        "divorce or annulment final; death; start of the larger employer contribution. Not "
-        "used for adoption, loss of other coverage or a move, which have their own dates.",
+        "divorce or annulment final; death; start of the larger employer contribution; "
+        "birth of a grandchild to a covered dependent under 18 (grandchild_birth); the first "
+        "paycheck with the higher 2011 premium (state_premium_increase_2011, State employees "
+        "only, a one-off rule for 2011). Not used for adoption, loss of other coverage or a "
+        "move, which have their own dates.",
+    )
+    parent_birth_date: CaseDate | None = Field(
+        None,
+        description="Grandchild's birth: birth date of the grandchild's parent, the covered "
+        "dependent (the grandchild is eligible until the end of the month the parent turns "
+        "18).",
     )
     adoption_order_date: CaseDate | None = Field(
         None, description="Adoption: date of the court's final adoption order, if any yet."
@@ -328,6 +341,33 @@ def sweep_cases(program: str, month: date) -> list[dict[str, Any]]:
             pre_tax=rng.random() < 0.7,
         )
     )
+    # a grandchild born to a covered dependent aged 15 to 18 (some parents past 18)
+    born = rng.choice([month, d15, d16, last])
+    parent_birth = dates.add_days(
+        dates.add_years(born, -rng.choice([15, 17, 18])), -rng.randrange(0, 120)
+    )
+    grandchild_change = rng.choice(["add_dependent", "add_dependent", "plan_change", "cancel"])
+    cases.append(
+        _case(
+            {"type": "grandchild_birth", "date": born, "parent_birth_date": parent_birth},
+            "family",
+            grandchild_change,
+            dates.add_days(born, rng.choice([0, 30, 31, 59, 60, 61])),
+            pre_tax=rng.random() < 0.85,
+        )
+    )
+    # the one-off 2011 State premium increase (State only; refused outside 2011)
+    if program == "state":
+        paycheck = rng.choice([month, d15, last])
+        cases.append(
+            _case(
+                {"type": "state_premium_increase_2011", "date": paycheck},
+                "family",
+                rng.choice(["family_to_individual", "cancel", "plan_change"]),
+                dates.add_days(paycheck, rng.choice([0, 29, 30, 31])),
+                pre_tax=rng.random() < 0.85,
+            )
+        )
     return cases
 
 
@@ -351,6 +391,8 @@ LIFE_EVENT_CHANGE = QuestionSpec(
         "the ET-2311 continuation notice (and send ETF a copy).",
         "premium_refund_earliest_date": "Death: the earliest coverage month for which the "
         "difference between the family and individual premium can be refunded.",
+        "grandchild_eligibility_end_date": "Grandchild's birth: the last day the grandchild is "
+        "eligible (the end of the month in which its parent turns 18).",
     },
     required_for_approval=("effective_date",),
     as_of_facts=(

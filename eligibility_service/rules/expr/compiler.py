@@ -19,6 +19,7 @@ from .functions import FUNCTIONS
 from .types import BOOL, DATE, NULL, NUMBER, STRING, Type, same_kind
 
 Compiled = Callable[["Env"], Any]
+PROGRAM = Type("string", enum=frozenset({"state", "local"}))
 
 
 class ExpressionTypeError(ValueError):
@@ -28,7 +29,7 @@ class ExpressionTypeError(ValueError):
 class Env:
     """Everything one evaluation may read. Built per request; never shared across threads."""
 
-    __slots__ = ("as_of", "choices", "facts", "param_at", "params", "values", "vars")
+    __slots__ = ("as_of", "choices", "facts", "param_at", "params", "program", "values", "vars")
 
     def __init__(
         self,
@@ -37,7 +38,9 @@ class Env:
         choices: Mapping[str, str],
         as_of: date,
         param_at: Callable[[str, date], Any],
+        program: str = "",
     ) -> None:
+        self.program = program
         self.facts = facts
         self.params = params
         self.choices = choices
@@ -177,6 +180,10 @@ def _compile_path(node: ast.Path, scope: Scope, refs: Refs) -> tuple[Type, Compi
         if rest:
             raise ExpressionTypeError("as_of is a date and has no fields")
         return DATE, lambda env: env.as_of
+    if head == "program":  # the rule set's program: lets a shared module tell State from Local
+        if rest:
+            raise ExpressionTypeError("program is a word and has no fields")
+        return PROGRAM, lambda env: env.program
     if head in scope.values:
         refs.values.add(head)
         typ = _walk_fields(scope.values[head], rest, shown)
@@ -500,7 +507,7 @@ def _compile_quantifier(node: ast.Quantifier, scope: Scope, refs: Refs) -> tuple
     stype, sfn = _compile(node.source, scope, refs)
     if stype.kind != "list" or stype.item is None:
         raise ExpressionTypeError(f"{node.kind}(x in {node.source.dotted}) needs a list")
-    if node.var in scope.loop or node.var in ("param", "choice", "as_of"):
+    if node.var in scope.loop or node.var in ("param", "choice", "as_of", "program"):
         raise ExpressionTypeError(f"loop name {node.var!r} is already in use")
     inner = Scope(scope.facts, scope.params, scope.choices, scope.values, dict(scope.loop))
     source_path = node.source.dotted

@@ -93,6 +93,8 @@ class Explainer:
             return self.env.choices[rest[0]], NONE
         elif head == "as_of":
             return self.env.as_of, NONE
+        elif head == "program":
+            return self.env.program, NONE
         elif head in self.definitions:
             if head not in self.cache:
                 self.cache[head] = self.eval(self.definitions[head])
