@@ -294,7 +294,10 @@ def test_read_only_endpoints(client: httpx.Client) -> None:
     problem(client.get("/v1/rule-sets/federal"), 404)
     problem(client.get("/v1/provisions/not-a-provision"), 404)
     assert client.get("/health").json()["status"] == "ok"
-    assert client.get("/ready").json()["rule_sets"] == {"local": ["2026.1"], "state": ["2026.1"]}
+    assert client.get("/ready").json()["rule_sets"] == {
+        "local": ["2026.1"],
+        "state": ["2026.1", "2027.1"],  # 2027.1 is a draft
+    }
 
 
 def test_errors_never_echo_submitted_values(client: httpx.Client) -> None:

@@ -76,6 +76,9 @@ def test_engine_never_reads_the_clock() -> None:
 def two_versions(tmp_path: Path) -> Path:
     for folder in ("rule_sets", "statutes", "contracts", "guidance"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
+    # these copies invent versions and edit shared files: no publishing records for them
+    for record in (tmp_path / "rule_sets").glob("*/published.yaml"):
+        record.unlink()
     state = tmp_path / "rule_sets" / "state"
     # a published 2027.1 that answers from 2027 with the statute's effective-date reading,
     # and a draft that must never be picked unless pinned
@@ -84,6 +87,7 @@ def two_versions(tmp_path: Path) -> Path:
         ("2028.1", "draft", "2028-01-01"),
     ):
         target = state / name
+        shutil.rmtree(target, ignore_errors=True)  # the repository's own draft of that name
         shutil.copytree(state / "2026.1", target)
         manifest = (target / "version.yaml").read_text()
         manifest = manifest.replace('version: "2026.1"', f'version: "{name}"')

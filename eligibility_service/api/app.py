@@ -19,6 +19,8 @@ from .body_limit import BodyLimitMiddleware
 from .problems import Problem
 from .routes_decisions import router as decisions_router
 from .routes_rule_sets import router as rule_sets_router
+from .routes_rulebook import router as rulebook_router
+from .routes_versions import router as versions_router
 
 
 class Health(BaseModel):
@@ -91,6 +93,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(decisions_router)
     app.include_router(rule_sets_router)
+    app.include_router(rulebook_router)
+    app.include_router(versions_router)
 
     _problem_responses_in_openapi(app)
 

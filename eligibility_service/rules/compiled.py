@@ -67,6 +67,7 @@ class CompiledRule:
     sets_text: tuple[tuple[str, str], ...]
     notes: str | None = None
     confidence: str | None = None
+    family: str | None = None  # dated versions of one rule share a family (checked by lint)
 
 
 @dataclass(frozen=True)

@@ -432,6 +432,7 @@ class _VersionCompiler:
                         sets_text=tuple(rule.sets.items()),
                         notes=rule.notes,
                         confidence=rule.confidence,
+                        family=rule.family,
                     )
                 )
         examples: list[tuple[Example, SourceRef]] = []

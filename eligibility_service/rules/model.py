@@ -17,7 +17,15 @@ from datetime import date
 from itertools import pairwise
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 REASON_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -143,6 +151,11 @@ class Rule(Strict):
     sets: dict[str, str] = Field(default_factory=dict)
     notes: str | None = None
     confidence: Literal["high", "medium", "low"] | None = None
+    family: str | None = Field(
+        None,
+        description="Rules that are dated versions of one another share a family name; "
+        "`eligibility lint` checks that their periods neither overlap nor leave a hole.",
+    )
 
     @field_validator("id")
     @classmethod
@@ -150,6 +163,21 @@ class Rule(Strict):
         if not ID_RE.match(value):
             raise ValueError(f"rule id {value!r} may hold letters, digits, '-', '_' and '.'")
         return value
+
+    @field_validator("family")
+    @classmethod
+    def _family(cls, value: str | None) -> str | None:
+        if value is not None and not ID_RE.match(value):
+            raise ValueError(f"family {value!r} may hold letters, digits, '-', '_' and '.'")
+        return value
+
+    @model_serializer(mode="wrap")
+    def _without_empty_family(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A rule without a family dumps (and so hashes) exactly as before the key existed.
+        data: dict[str, Any] = handler(self)
+        if data.get("family") is None:
+            data.pop("family", None)
+        return data
 
 
 class Example(Strict):

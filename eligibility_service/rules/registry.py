@@ -14,9 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .compiled import CompiledRuleSet
-from .errors import DISPLAY_BASE
+from .errors import DISPLAY_BASE, LoadError
 from .loader import load_rule_sets
 from .provisions import ProvisionIndex, load_provisions
+from .publishing import verify_published as published_problems
 from .question import QuestionSpec
 
 
@@ -72,11 +73,21 @@ class Registry:
         return candidates[-1]
 
 
-def load_registry(root: Path, questions: dict[str, QuestionSpec]) -> Registry:
-    """Load provisions from ``root``/statutes, contracts, guidance and rule sets from rule_sets."""
+def load_registry(
+    root: Path, questions: dict[str, QuestionSpec], verify_published: bool = True
+) -> Registry:
+    """Load provisions from ``root``/statutes, contracts, guidance and rule sets from rule_sets.
+
+    Published versions are checked against their recorded content hashes (see
+    :mod:`.publishing`); only ``eligibility version publish`` loads without that check, to
+    compute the hash it is about to record.
+    """
     token = DISPLAY_BASE.set(root)
     try:
         provisions = load_provisions(root)
-        return Registry.build(load_rule_sets(root / "rule_sets", provisions, questions), provisions)
+        versions = load_rule_sets(root / "rule_sets", provisions, questions)
+        if verify_published and (problems := published_problems(root / "rule_sets", versions)):
+            raise LoadError(problems)
+        return Registry.build(versions, provisions)
     finally:
         DISPLAY_BASE.reset(token)
