@@ -48,12 +48,23 @@ class _LoadedModule:
 @dataclass
 class _Collector:
     problems: list[Problem] = field(default_factory=list)
+    # files read once per load even when several versions include them (shared modules)
+    parsed: dict[tuple[Path, str], tuple[Any, Any] | None] = field(default_factory=dict)
 
     def add(self, file: str, line: int | None, message: str) -> None:
         self.problems.append(Problem(file, line, message))
 
 
 def _read_model(path: Path, model: type[Any], out: _Collector) -> tuple[Any, Any] | None:
+    key = (path.resolve(), model.__name__)
+    if key in out.parsed:
+        return out.parsed[key]
+    result = _parse_model(path, model, out)
+    out.parsed[key] = result
+    return result
+
+
+def _parse_model(path: Path, model: type[Any], out: _Collector) -> tuple[Any, Any] | None:
     name = display_path(path)
     try:
         data = load_yaml(path)
