@@ -57,38 +57,63 @@ def _load(root: Path):  # type: ignore[no-untyped-def]
 
 @main.command()
 @ROOT_OPTION
-def lint(root: Path) -> None:
-    """Load every rule set and provision catalogue strictly and run the worked examples.
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: file:line lines on stderr; json: one document on stdout, for machines.",
+)
+@click.option(
+    "--budget",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Engine evaluations the witness search may spend, all questions together "
+    "(default 120000).",
+)
+@click.option(
+    "--max-seconds",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Stop the witness search after this long (default 45).",
+)
+@click.option("--no-analysis", is_flag=True, help="Only the strict load and worked examples.")
+@click.option("-v", "--verbose", count=True, help="-v lists warnings, -vv information too.")
+def lint(
+    root: Path,
+    fmt: str,
+    budget: int | None,
+    max_seconds: float | None,
+    no_analysis: bool,
+    verbose: int,
+) -> None:
+    """Load every rule set and provision catalogue strictly, run the worked examples and
+    analyse the rules (overlaps, gaps, dead rules, citations, dates; see
+    eligibility_service/analysis).
 
-    Prints each problem as file:line: message and exits 1 if there is any.
+    Prints each finding as file:line: severity [kind] rule ids: sentence (with a witness
+    case where there is one) and exits 1 if any is an error.
     """
-    from .rules.examples import run_examples
+    from .analysis.lint import lint as run_lint
+    from .analysis.report import summary_line, text_lines, to_json
+    from .analysis.runner import Budget
 
-    try:
-        registry = _load(root)
-    except LoadError as exc:
-        for problem in exc.problems:
-            click.echo(f"{problem}", err=True)
-        click.echo(f"lint: {len(exc.problems)} problem(s)", err=True)
-        sys.exit(1)
-    failures = 0
-    for versions in registry.rule_sets.values():
-        for rs in versions.values():
-            for result in run_examples(rs):
-                if not result.passed:
-                    failures += 1
-                    click.echo(
-                        f"{result.source}: example {result.example.name!r} fails: "
-                        + "; ".join(result.failures),
-                        err=True,
-                    )
-    count = sum(len(v) for v in registry.rule_sets.values())
-    if failures:
-        click.echo(f"lint: {failures} worked example(s) fail", err=True)
-        sys.exit(1)
-    click.echo(
-        f"lint: ok - {count} rule-set version(s), {len(registry.provisions.by_id)} provisions"
+    default = Budget()
+    limits = Budget(
+        default.evaluations if budget is None else budget,
+        default.seconds if max_seconds is None else max_seconds,
     )
+    result = run_lint(root, limits, analysis=not no_analysis)
+    if fmt == "json":
+        click.echo(to_json(result.findings, result.versions, result.provisions))
+    else:
+        for line in text_lines(result.findings, verbose):
+            click.echo(line, err=True)
+        summary = summary_line(result.findings, result.versions, result.provisions)
+        click.echo(summary, err=not result.ok)
+    if not result.ok:
+        sys.exit(1)
 
 
 @main.command()

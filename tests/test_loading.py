@@ -211,7 +211,8 @@ def test_lint_fails_with_file_and_line_on_a_broken_copy(copy: Path) -> None:
     result = CliRunner().invoke(main, ["lint", "--root", str(copy)])
     assert result.exit_code == 1
     assert re.search(
-        rf"new_hire_state\.yaml:{line}: rule ELIG-STATE-GRADUATE-ASSISTANT 'when': syntax error",
+        rf"new_hire_state\.yaml:{line}: error \[load\] rule ELIG-STATE-GRADUATE-ASSISTANT "
+        r"'when': syntax error",
         result.output,
     ), result.output
 
