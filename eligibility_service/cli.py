@@ -155,8 +155,8 @@ def examples(root: Path, verbose: bool) -> None:
 @ROOT_OPTION
 def decide(case_file: Path, question: str, trace: bool, root: Path) -> None:
     """Decide a case from a JSON file shaped like the API request body."""
-    from .api.routes_decisions import request_model
     from .decisions.questions import QUESTIONS
+    from .decisions.requests import request_model
     from .decisions.service import DecisionInputError, DecisionService, to_json
 
     spec = QUESTIONS.get(question)

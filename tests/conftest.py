@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Every app a test creates (and every service it starts) keeps its SQLite store and key in a
+# folder of its own, never in the repository's var/. Set before test modules import the app.
+os.environ.setdefault("ELIGIBILITY_DATA_DIR", tempfile.mkdtemp(prefix="eligibility-tests-"))
 
 from eligibility_service.decisions.questions import QUESTIONS
 from eligibility_service.rules.registry import Registry, load_registry

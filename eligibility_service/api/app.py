@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -10,17 +13,26 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from .. import __version__
+from ..decision_log.writer import DecisionLogWriter, describe_error
 from ..decisions.questions import QUESTIONS
 from ..decisions.service import DecisionService
 from ..rules.registry import Registry, load_registry
 from ..settings import Settings
+from ..store.store import Store, open_store
 from . import problems
 from .body_limit import BodyLimitMiddleware
 from .problems import Problem
+from .routes_cases import UPLOAD_PATHS
+from .routes_cases import router as cases_router
+from .routes_decision_log import DecisionLogStatus, log_status
+from .routes_decision_log import router as decision_log_router
 from .routes_decisions import router as decisions_router
+from .routes_replay import router as replay_router
 from .routes_rule_sets import router as rule_sets_router
 from .routes_rulebook import router as rulebook_router
 from .routes_versions import router as versions_router
+
+logger = logging.getLogger("eligibility_service.api")
 
 
 class Health(BaseModel):
@@ -32,6 +44,7 @@ class Readiness(BaseModel):
     status: str
     rule_sets: dict[str, list[str]]
     provisions: int
+    decision_log: DecisionLogStatus
 
 
 def _problem_responses_in_openapi(app: FastAPI) -> None:
@@ -71,9 +84,34 @@ def _problem_responses_in_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
+def _open_store(settings: Settings) -> tuple[Store | None, str | None]:
+    """The store, or why there is none: the service decides without it (the decision log
+    then reports itself unavailable rather than failing decisions)."""
+    try:
+        return open_store(settings), None
+    except Exception as exc:
+        logger.error("store unavailable: %s", describe_error(exc))
+        return None, describe_error(exc)
+
+
+def create_app(
+    settings: Settings | None = None,
+    registry: Registry | None = None,
+    store: Store | None = None,
+) -> FastAPI:
     settings = settings or Settings.from_env()
     registry = registry or load_registry(settings.root, QUESTIONS)
+    store_error: str | None = None
+    if store is None:
+        store, store_error = _open_store(settings)
+    writer = DecisionLogWriter(store) if store is not None and settings.decision_log else None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if writer is not None:
+            writer.close()
+
     # The compiled rule sets are many small long-lived objects; moving them out of the
     # collector's generations keeps garbage collection off the per-request path.
     gc.collect()
@@ -86,15 +124,25 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             "Insurance Program and the Wisconsin Public Employers program, each with its dates, "
             "reasons and the provisions that justify them."
         ),
+        lifespan=lifespan,
     )
     app.state.registry = registry
     app.state.decisions = DecisionService(registry)
+    app.state.settings = settings
+    app.state.store = store
+    app.state.store_error = store_error
+    app.state.decision_log = writer
     problems.install(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, streamed=UPLOAD_PATHS
+    )
     app.include_router(decisions_router)
     app.include_router(rule_sets_router)
     app.include_router(rulebook_router)
     app.include_router(versions_router)
+    app.include_router(decision_log_router)
+    app.include_router(cases_router)
+    app.include_router(replay_router)
 
     _problem_responses_in_openapi(app)
 
@@ -110,6 +158,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             status="ready",
             rule_sets={k: sorted(v) for k, v in sorted(registry.rule_sets.items())},
             provisions=len(registry.provisions.by_id),
+            decision_log=log_status(app),
         )
 
     return app

@@ -13,12 +13,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    """``streamed``: path prefixes of upload endpoints, which read their body as a stream
+    and enforce their own (larger) limit; their bodies are passed through unbuffered."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, streamed: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.streamed = streamed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (self.streamed and scope["path"].startswith(self.streamed)):
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", ()):

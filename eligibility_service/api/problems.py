@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..decisions.service import DecisionInputError
+from ..store.protection import StoreKeyError
 
 PROBLEM_TYPE = "application/problem+json"
 logger = logging.getLogger("eligibility_service.api")
@@ -37,6 +38,16 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = None
     errors: list[FieldError] = Field(default_factory=list)
+
+
+class FieldProblem(Exception):
+    """A request the API cannot act on, because of one named field (404s included: the
+    field names what was not found)."""
+
+    def __init__(self, field: str, message: str, status: int = 422) -> None:
+        self.field = field
+        self.status = status
+        super().__init__(message)
 
 
 def problem(
@@ -91,6 +102,26 @@ def install(app: FastAPI) -> None:
             [FieldError(field=exc.field, message=str(exc))],
             request.url.path,
         )
+
+    @app.exception_handler(FieldProblem)
+    async def _field_problem(request: Request, exc: FieldProblem) -> JSONResponse:
+        lines = getattr(exc, "report", None)
+        errors = (
+            [FieldError(field=f"line {e.line}: {e.field}", message=e.message) for e in lines.errors]
+            if lines is not None and lines.errors
+            else [FieldError(field=exc.field, message=str(exc))]
+        )
+        return problem(
+            exc.status,
+            _title(exc.status) if exc.status != 422 else "The request is not valid",
+            str(exc),
+            errors,
+            request.url.path,
+        )
+
+    @app.exception_handler(StoreKeyError)
+    async def _store_key(request: Request, exc: StoreKeyError) -> JSONResponse:
+        return problem(503, "Store key problem", str(exc), None, request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -7,17 +7,21 @@ answer is the same :class:`DecisionResponse` shape for every question.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from functools import cache
+from datetime import UTC, datetime
+from time import perf_counter_ns
 from typing import Any
+from uuid import uuid4
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ..decision_log.record import PendingDecision
+from ..decision_log.writer import DecisionLogWriter
 from ..decisions.questions import QUESTIONS
-from ..decisions.schema import DecisionOptions, DecisionResponse, Program
+from ..decisions.requests import request_model
+from ..decisions.schema import DecisionResponse
 from ..decisions.service import DecisionService, to_json
 from ..rules.question import QuestionSpec
-from .problems import Problem
+from .problems import FieldProblem, Problem
 
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
 
@@ -27,38 +31,58 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class _RequestBase(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    program: Program = Field(description="state or local (Wisconsin Public Employers).")
-    options: DecisionOptions = Field(default_factory=DecisionOptions)
-
-
-@cache
-def request_model(spec: QuestionSpec) -> type[_RequestBase]:
-    """The request body model of a question: program, the question's facts, options."""
-    name = "".join(part.title() for part in spec.name.split("_")) + "Request"
-    model: type[_RequestBase] = create_model(
-        name,
-        __base__=_RequestBase,
-        __doc__=f"{spec.title}: the facts of the case and the options for deciding it.",
-        facts=(spec.facts_model, ...),
-    )
-    return model
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def _endpoint(spec: QuestionSpec) -> Callable[..., Awaitable[Response]]:
     body_model = request_model(spec)
 
     async def decide(body: body_model, request: Request) -> Response:  # type: ignore[valid-type]
+        started = perf_counter_ns()
+        headers = request.headers
+        caller = headers.get("x-caller")
+        subject_id = headers.get("x-subject-id")
+        if caller is not None and len(caller) > 200:
+            raise FieldProblem("X-Caller", "the X-Caller header is longer than 200 characters")
+        if subject_id is not None and len(subject_id) > 100:
+            raise FieldProblem(
+                "X-Subject-Id", "the X-Subject-Id header is longer than 100 characters"
+            )
         service: DecisionService = request.app.state.decisions
+        facts = body.facts.model_dump()  # type: ignore[attr-defined]
         decision = service.decide(
             spec.name,
             body.program,  # type: ignore[attr-defined]
-            body.facts.model_dump(),  # type: ignore[attr-defined]
+            facts,
             body.options,  # type: ignore[attr-defined]
         )
-        return Response(to_json(decision), media_type="application/json")
+        content = to_json(decision)
+        writer: DecisionLogWriter | None = request.app.state.decision_log
+        if writer is None:
+            return Response(content, media_type="application/json")
+        decision_id = uuid4().hex
+        writer.record(
+            PendingDecision(
+                decision_id=decision_id,
+                logged_at=datetime.now(UTC),
+                caller=caller or _client(request),
+                subject_id=subject_id or None,
+                request={
+                    "question": spec.name,
+                    "program": body.program,  # type: ignore[attr-defined]
+                    "facts": facts,
+                    "options": body.options.model_dump(),  # type: ignore[attr-defined]
+                },
+                decision=decision,
+                response=content,
+                elapsed_us=(perf_counter_ns() - started) // 1000,
+            )
+        )
+        # the id goes in a header so the body stays byte-for-byte reproducible
+        return Response(
+            content, media_type="application/json", headers={"Decision-Id": decision_id}
+        )
 
     # annotations are strings under `from __future__ import annotations`; FastAPI needs the
     # real model to read the body, so give it the class itself
@@ -71,14 +95,41 @@ def _endpoint(spec: QuestionSpec) -> Callable[..., Awaitable[Response]]:
     return decide
 
 
+_LOG_HEADERS: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "X-Caller",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "maxLength": 200},
+            "description": "Name of the calling system, recorded in the decision log.",
+        },
+        {
+            "name": "X-Subject-Id",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "maxLength": 100},
+            "description": "Identifier of the person decided about (member id or SSN); the "
+            "decision log keeps only a keyed hash of it, for finding the person's decisions.",
+        },
+    ]
+}
+_OK_HEADERS = {
+    "Decision-Id": {
+        "description": "Id of the decision in the decision log (absent when the log is off).",
+        "schema": {"type": "string"},
+    }
+}
+
 for _spec in QUESTIONS.values():
     router.add_api_route(
         f"/{_spec.slug}",
         _endpoint(_spec),
         methods=["POST"],
         response_model=DecisionResponse,
-        responses=_ERRORS,
+        responses={**_ERRORS, 200: {"description": "The decision", "headers": _OK_HEADERS}},
         summary=f"Decide: {_spec.title}",
+        openapi_extra=_LOG_HEADERS,
     )
 
 NewHireRequest = request_model(QUESTIONS["new_hire_enrollment"])

@@ -22,8 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from ..api.routes_decisions import request_model
 from ..decisions.questions import QUESTIONS
+from ..decisions.requests import request_model
 from ..decisions.service import DecisionInputError, DecisionService
 from ..rules.compiled import CompiledRuleSet
 from ..rules.question import QuestionSpec

@@ -1,0 +1,144 @@
+"""The decision log over HTTP: its health, one decision, a search, a reproduction.
+
+Auditors ask, years later, which rules and which version produced a decision: a decision's
+entry gives the rule-set id, version and content hash, the policy choices applied, and the
+request and response themselves (decrypted here, for callers entitled to the API).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..decision_log import queries
+from ..decision_log.reproduce import reproduce
+from ..store.store import Store
+from .problems import FieldProblem, Problem
+
+router = APIRouter(prefix="/v1/decision-log", tags=["decision log"])
+
+Instant = Annotated[datetime, Field(strict=True)]
+"""A date-time written as ISO 8601 text (no Unix timestamps, whatever pydantic would take)."""
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No such decision"},
+    503: {"model": Problem, "description": "The store is not available"},
+}
+
+
+class DecisionLogStatus(BaseModel):
+    enabled: bool
+    healthy: bool
+    recorded: int = Field(description="Decisions written since the process started.")
+    pending: int = Field(description="Decisions waiting to be written.")
+    dropped: int = Field(description="Decisions that could not be logged (queue full, stop).")
+    write_failures: int = Field(description="Failed attempts to write a batch (retried).")
+    last_error: str | None
+    last_error_at: str | None
+    last_write_at: str | None
+
+
+class DecisionSummary(BaseModel):
+    decision_id: str
+    logged_at: str
+    caller: str
+    question: str
+    program: str
+    outcome: str
+    rule_set: dict[str, str]
+    as_of: str
+    policy_choices: list[dict[str, str]]
+    reason_codes: list[str]
+    elapsed_us: int
+
+
+class LoggedDecisionView(DecisionSummary):
+    request: dict[str, Any]
+    response: dict[str, Any]
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject_id: str | None = Field(
+        None, max_length=100, description="The person's identifier, as sent in X-Subject-Id."
+    )
+    question: str | None = Field(None, max_length=64)
+    since: Instant | None = None
+    until: Instant | None = None
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class ReproductionView(BaseModel):
+    decision_id: str
+    identical: bool
+    explanation: str
+
+
+def log_status(app: FastAPI) -> DecisionLogStatus:
+    writer = app.state.decision_log
+    if writer is not None:
+        return DecisionLogStatus(**writer.status())
+    error = app.state.store_error
+    return DecisionLogStatus(
+        enabled=False,
+        healthy=error is None,
+        recorded=0,
+        pending=0,
+        dropped=0,
+        write_failures=0,
+        last_error=error,
+        last_error_at=None,
+        last_write_at=None,
+    )
+
+
+def store_of(request: Request) -> Store:
+    store: Store | None = request.app.state.store
+    if store is None:
+        raise HTTPException(503, f"the store is not available: {request.app.state.store_error}")
+    return store
+
+
+@router.get("/status", response_model=DecisionLogStatus)
+async def status(request: Request) -> DecisionLogStatus:
+    """Whether decisions are being logged, and what failed if not (never hidden)."""
+    return log_status(request.app)
+
+
+@router.get("/decisions/{decision_id}", response_model=LoggedDecisionView, responses=_ERRORS)
+def get_decision(decision_id: str, request: Request) -> Response:
+    """One logged decision: what was asked, what was answered, by which rule-set version."""
+    logged = queries.get(store_of(request), decision_id)
+    if logged is None:
+        raise FieldProblem("decision_id", f"no decision {decision_id} in the log", 404)
+    body = {
+        **logged.summary(),
+        "request": logged.request,
+        "response": orjson.loads(logged.response),
+    }
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+@router.post("/search", response_model=list[DecisionSummary], responses=_ERRORS)
+def search(body: SearchRequest, request: Request) -> list[dict[str, Any]]:
+    """Decisions by person (keyed hash of X-Subject-Id), question and time; clear columns only."""
+    found = queries.search(
+        store_of(request), body.subject_id, body.question, body.since, body.until, body.limit
+    )
+    return [d.summary() for d in found]
+
+
+@router.post(
+    "/decisions/{decision_id}/reproduce", response_model=ReproductionView, responses=_ERRORS
+)
+def reproduce_decision(decision_id: str, request: Request) -> dict[str, Any]:
+    """Decide the logged request again with the version that made it; compare byte for byte."""
+    logged = queries.get(store_of(request), decision_id)
+    if logged is None:
+        raise FieldProblem("decision_id", f"no decision {decision_id} in the log", 404)
+    return reproduce(request.app.state.decisions, logged).as_dict()

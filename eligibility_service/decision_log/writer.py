@@ -1,0 +1,176 @@
+"""Write the decision log on a background thread, in batches, without ever failing a decision.
+
+The request path appends a :class:`~.record.PendingDecision` to an in-memory queue and
+returns. One thread per process turns pending decisions into rows (serialise, encrypt, hash)
+and inserts them in batches. When the database cannot be written, the batch stays queued and
+is retried with a growing pause; the attempt is counted and the last error kept for
+``GET /v1/decision-log/status``. Only when the queue is full (``max_pending``), or when the
+process stops while the database is still down, are records lost, and those are counted as
+``dropped`` rather than hidden.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert
+
+from ..store.store import Store
+from ..store.tables import DecisionLogEntry
+from .record import PendingDecision, to_row
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WriterStats:
+    recorded: int = 0
+    dropped: int = 0
+    write_failures: int = 0
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    last_write_at: datetime | None = None
+
+    def as_dict(self, pending: int, enabled: bool) -> dict[str, Any]:
+        return {
+            "enabled": enabled,
+            "healthy": self.last_error_at is None
+            or (self.last_write_at is not None and self.last_write_at > self.last_error_at),
+            "recorded": self.recorded,
+            "pending": pending,
+            "dropped": self.dropped,
+            "write_failures": self.write_failures,
+            "last_error": self.last_error,
+            "last_error_at": self.last_error_at.isoformat() if self.last_error_at else None,
+            "last_write_at": self.last_write_at.isoformat() if self.last_write_at else None,
+        }
+
+
+def describe_error(exc: BaseException) -> str:
+    """The error without statement parameters (they could be anything a caller sent)."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).splitlines()[0] if str(exc) else ""
+    return f"{type(orig if orig is not None else exc).__name__}: {text}"[:300]
+
+
+class DecisionLogWriter:
+    def __init__(
+        self,
+        store: Store,
+        batch_size: int = 500,
+        flush_seconds: float = 0.2,
+        max_pending: int = 100_000,
+        max_backoff_seconds: float = 30.0,
+    ) -> None:
+        self.store = store
+        self.batch_size = batch_size
+        self.flush_seconds = flush_seconds
+        self.max_pending = max_pending
+        self.max_backoff_seconds = max_backoff_seconds
+        self.stats = WriterStats()
+        self._queue: deque[PendingDecision] = deque()
+        self._cond = threading.Condition()
+        self._closing = False
+        self._busy = False
+        self._thread = threading.Thread(target=self._run, name="decision-log", daemon=True)
+        self._thread.start()
+
+    # request path -----------------------------------------------------------------------
+    def record(self, pending: PendingDecision) -> None:
+        """Queue a decision; never blocks on the database, never raises."""
+        with self._cond:
+            if self._closing or len(self._queue) >= self.max_pending:
+                self.stats.dropped += 1
+                return
+            self._queue.append(pending)
+            if len(self._queue) >= self.batch_size:
+                self._cond.notify()
+
+    def status(self, enabled: bool = True) -> dict[str, Any]:
+        with self._cond:
+            return self.stats.as_dict(len(self._queue) + (1 if self._busy else 0), enabled)
+
+    # lifecycle --------------------------------------------------------------------------
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything queued so far is written (or ``timeout``); True if it was."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._cond.notify()
+            while self._queue or self._busy:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(min(remaining, 0.05))
+                self._cond.notify()
+        return True
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Write what is queued, then stop; what cannot be written in time is dropped."""
+        self.flush(timeout)
+        with self._cond:
+            self._closing = True
+            lost = len(self._queue)
+            self._queue.clear()
+            self.stats.dropped += lost
+            self._cond.notify_all()
+        self._thread.join(timeout=2.0)
+        if lost:
+            log.warning("decision log: %d decisions not written at shutdown", lost)
+
+    # writer thread ----------------------------------------------------------------------
+    def _take(self) -> list[PendingDecision] | None:
+        with self._cond:
+            if not self._queue and not self._closing:
+                self._cond.wait(self.flush_seconds)
+            if self._closing and not self._queue:
+                return None
+            n = min(len(self._queue), self.batch_size)
+            batch = [self._queue.popleft() for _ in range(n)]
+            self._busy = bool(batch)
+            return batch
+
+    def _run(self) -> None:
+        failures_in_a_row = 0
+        while True:
+            batch = self._take()
+            if batch is None:
+                return
+            if not batch:
+                continue
+            try:
+                rows = [to_row(p, self.store.protector) for p in batch]
+                with self.store.engine.begin() as connection:
+                    connection.execute(insert(DecisionLogEntry), rows)
+            except Exception as exc:
+                failures_in_a_row += 1
+                self._failed(batch, exc)
+                pause = min(0.25 * 2**failures_in_a_row, self.max_backoff_seconds)
+                with self._cond:
+                    self._busy = False
+                    if not self._closing:
+                        self._cond.wait(pause)
+                continue
+            failures_in_a_row = 0
+            with self._cond:
+                self.stats.recorded += len(batch)
+                self.stats.last_write_at = datetime.now(UTC)
+                self._busy = False
+                self._cond.notify_all()
+
+    def _failed(self, batch: list[PendingDecision], exc: BaseException) -> None:
+        message = describe_error(exc)
+        log.warning("decision log: writing %d decisions failed: %s", len(batch), message)
+        with self._cond:
+            self.stats.write_failures += 1
+            self.stats.last_error = message
+            self.stats.last_error_at = datetime.now(UTC)
+            room = self.max_pending - len(self._queue)
+            keep = batch[:room] if room > 0 else []
+            self.stats.dropped += len(batch) - len(keep)
+            self._queue.extendleft(reversed(keep))

@@ -1,0 +1,6 @@
+"""Persistence: the decision log, the case store and the exception history (SQLAlchemy 2).
+
+SQLite by default (a file under ``var/``, so the service runs without a server), PostgreSQL by
+a database URL. The schema is owned by Alembic migrations (``eligibility db upgrade``); a test
+checks that the table definitions and the migrations agree.
+"""

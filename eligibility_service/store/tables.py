@@ -1,0 +1,119 @@
+"""The tables, as SQLAlchemy 2 declarative models.
+
+Migrations under ``migrations/versions`` create the same schema; ``tests/store`` checks the
+two agree. Columns that could hold protected health information (facts, whole requests and
+responses) hold ciphertext only (see :mod:`.protection`); every other column is safe to show a
+tester: codes, dates of law (as-of), rule-set references, counts and keyed hashes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only auto-increments a column declared INTEGER PRIMARY KEY
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class DecisionLogEntry(Base):
+    """One decision the service made. ``payload`` is the encrypted request and response."""
+
+    __tablename__ = "decision_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    decision_id: Mapped[str] = mapped_column(String(32), unique=True)
+    logged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    caller: Mapped[str] = mapped_column(String(200))
+    subject_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    question: Mapped[str] = mapped_column(String(64))
+    program: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+    rule_set_id: Mapped[str] = mapped_column(String(64))
+    rule_set_version: Mapped[str] = mapped_column(String(40))
+    rule_set_hash: Mapped[str] = mapped_column(String(80))
+    as_of: Mapped[date] = mapped_column(Date)
+    policy_choices: Mapped[str] = mapped_column(Text)
+    reason_codes: Mapped[str] = mapped_column(Text)
+    request_digest: Mapped[str] = mapped_column(String(64), index=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    elapsed_us: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_decision_log_question_logged_at", "question", "logged_at"),
+        Index("ix_decision_log_rule_set", "rule_set_id", "rule_set_version"),
+    )
+
+
+class Suite(Base):
+    """A named set of cases a tester replays together."""
+
+    __tablename__ = "suites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Case(Base):
+    """A historical case: the facts (encrypted in ``payload``) and the decision recorded then."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_key: Mapped[str] = mapped_column(String(100), unique=True)
+    question: Mapped[str] = mapped_column(String(64))
+    program: Mapped[str] = mapped_column(String(16))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    as_of: Mapped[date | None] = mapped_column(Date)
+    rule_set_version: Mapped[str | None] = mapped_column(String(40))
+    recorded_outcome: Mapped[str] = mapped_column(String(16))
+    recorded_dates: Mapped[str] = mapped_column(Text)
+    recorded_reason_codes: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    source: Mapped[str] = mapped_column(String(300))
+    source_line: Mapped[int | None] = mapped_column(Integer)
+    decision_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseSuite(Base):
+    """Membership of a case in a suite (a case may be in several)."""
+
+    __tablename__ = "case_suites"
+
+    suite_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("suites.id", ondelete="CASCADE"), primary_key=True
+    )
+    case_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+metadata = Base.metadata

@@ -1,0 +1,136 @@
+"""``eligibility cases import|from-log`` and ``eligibility suites``: the case store."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+import orjson
+
+from .store_access import database_option, store_for
+
+
+@click.group("cases")
+def cases() -> None:
+    """Historical cases for replay: import them, or take them from the decision log."""
+
+
+@cases.command("import")
+@click.argument("case_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--suite", "suites", multiple=True, help="Tag every imported case (repeatable).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default=None,
+    help="Default: from the file name (.jsonl/.ndjson/.json or .csv).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+@database_option
+def import_cases(
+    case_file: Path,
+    suites: tuple[str, ...],
+    fmt: str | None,
+    as_json: bool,
+    database_url: str | None,
+) -> None:
+    """Import CASE_FILE (JSON Lines or CSV; the format is in the README). Bad lines are
+    reported as FILE:LINE: field: message and skipped; the good ones are imported. Exits 1
+    if any line was rejected."""
+    from ..cases.importer import detect_format, import_stream
+
+    try:
+        fmt = fmt or detect_format(case_file.name)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    store = store_for(database_url)
+    size = case_file.stat().st_size
+    with (
+        case_file.open("rb") as stream,
+        click.progressbar(length=size, label=f"importing {case_file.name}", file=sys.stderr) as bar,
+    ):
+        last = 0
+
+        def progress(_n: int) -> None:
+            nonlocal last
+            position = stream.tell()
+            bar.update(position - last)
+            last = position
+
+        try:
+            report = import_stream(store, stream, fmt, str(case_file), suites, progress)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    for error in report.errors:
+        click.echo(f"{case_file}:{error.line}: {error.field}: {error.message}", err=True)
+    if report.rejected > len(report.errors):
+        click.echo(f"... and {report.rejected - len(report.errors)} more", err=True)
+    if as_json:
+        click.echo(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        click.echo(
+            f"{case_file}: {report.read} read, {report.imported} imported, "
+            f"{report.already_stored} already stored, {report.rejected} rejected"
+            + (f"; suites: {', '.join(suites)}" if suites else "")
+        )
+    sys.exit(1 if report.rejected else 0)
+
+
+@cases.command("from-log")
+@click.option("--suite", required=True, help="Suite to put the cases in.")
+@click.option("--question", default=None, help="Only decisions of this question.")
+@click.option("--since", type=click.DateTime(), default=None, help="Logged at or after.")
+@click.option("--until", type=click.DateTime(), default=None, help="Logged before.")
+@database_option
+def from_log(
+    suite: str,
+    question: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    database_url: str | None,
+) -> None:
+    """Turn logged decisions into cases (their recorded decision is the logged answer)."""
+    from ..cases.from_log import cases_from_log
+
+    store = store_for(database_url)
+    report = cases_from_log(store, suite, question, since, until)
+    click.echo(
+        f"decision log: {report.read} decisions, {report.imported} new cases, "
+        f"{report.already_stored} already cases, {report.rejected} rejected; suite {suite}"
+    )
+    for error in report.errors:
+        click.echo(f"decision {error.line}: {error.field}: {error.message}", err=True)
+
+
+@click.group("suites", invoke_without_command=True)
+@database_option
+@click.pass_context
+def suites(ctx: click.Context, database_url: str | None) -> None:
+    """List suites and their case counts (or delete one)."""
+    ctx.obj = database_url
+    if ctx.invoked_subcommand is None:
+        from ..cases.repository import list_suites
+
+        found = list_suites(store_for(database_url))
+        if not found:
+            click.echo("no suites yet: `eligibility cases import FILE --suite NAME`")
+        for info in found:
+            click.echo(f"{info.name}\t{info.cases} cases")
+
+
+@suites.command("delete")
+@click.argument("name")
+@click.pass_obj
+def delete(database_url: str | None, name: str) -> None:
+    """Delete suite NAME (its cases stay in the store)."""
+    from ..cases.repository import delete_suite
+
+    if not delete_suite(store_for(database_url), name):
+        click.echo(f"no suite {name!r}", err=True)
+        sys.exit(1)
+    click.echo(f"deleted suite {name}")
+
+
+COMMANDS = [cases, suites]
