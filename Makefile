@@ -11,7 +11,7 @@ test:  ## the whole test suite, plus rule-set lint, ruff and mypy
 	$(UV) run --frozen eligibility lint
 	$(UV) run --frozen ruff check eligibility_service tests benchmarks
 	$(UV) run --frozen mypy
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest -n auto
 
 openapi:  ## regenerate openapi/openapi.json after an API change
 	$(UV) run --frozen eligibility openapi
@@ -19,3 +19,5 @@ openapi:  ## regenerate openapi/openapi.json after an API change
 bench:  ## benchmarks (print figures; not tests)
 	$(UV) run --frozen python -m benchmarks.engine_throughput
 	$(UV) run --frozen python -m benchmarks.http_throughput
+	$(UV) run --frozen python -m benchmarks.replay_throughput
+	$(UV) run --frozen python -m benchmarks.decision_log_overhead

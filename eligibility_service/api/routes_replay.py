@@ -87,8 +87,13 @@ def replay(
         raise FieldProblem("rule_set_version", f"no rule-set version {body.rule_set_version!r}")
     as_of = body.as_of if isinstance(body.as_of, str) else body.as_of.isoformat()
     target = ReplayTarget(body.suite, body.rule_set_version, as_of)
+    # in-process: the server does not fork workers from a thread
     report = replay_cases(
-        request.app.state.decisions, stream_cases(store, body.suite), target, body.max_detailed
+        request.app.state.decisions,
+        store.protector,
+        stream_cases(store, body.suite),
+        target,
+        body.max_detailed,
     )
     if format == "junit":
         return Response(junit_xml(report), media_type="application/xml")

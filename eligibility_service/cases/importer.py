@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from ..decisions.questions import QUESTIONS
 from ..decisions.requests import request_model
+from ..decisions.stored_facts import fingerprint
 from ..store.store import Store
 from . import repository
 from .csv_format import CellError, row_to_record
@@ -176,6 +177,7 @@ def _row(
         "recorded_reason_codes": orjson.dumps(decision.reason_codes).decode(),
         "key_id": store.protector.key_id,
         "payload": store.protector.seal(payload, repository.TABLE),
+        "facts_schema": fingerprint(QUESTIONS[record.question]),
         "source": source[:300],
         "source_line": line,
         "decision_id": None,

@@ -21,8 +21,9 @@ when the historical system did not keep them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,18 +60,29 @@ class CaseRecord(BaseModel):
     suites: list[str] = Field(default_factory=list, max_length=20)
 
 
-class StoredCase(BaseModel):
-    """A case read back from the store for replay."""
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A recorded decision as stored (dates as ISO text, as they are compared)."""
 
-    model_config = ConfigDict(frozen=True)
+    outcome: str
+    dates: dict[str, str | None] | None
+    reason_codes: list[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCase:
+    """A case read back from the store for replay; plain data, cheap to send to a worker."""
 
     id: int
     case_id: str
     question: str
-    program: Literal["state", "local"]
-    request: bytes = Field(repr=False)
-    """The request body as JSON (program, facts, policy choices), for validation at replay."""
+    program: str
+    key_id: str
+    sealed_request: bytes = field(repr=False)
+    """The request body (program, facts, policy choices) as encrypted JSON."""
+    facts_schema: str | None
+    """Fingerprint of the facts schema the request was validated against on import."""
     decided_on: date | None
     as_of: date | None
     rule_set_version: str | None
-    decision: RecordedDecision
+    decision: Recorded

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..store.store import Store
 from ..store.tables import Case, CaseSuite, Suite
-from .model import RecordedDecision, StoredCase
+from .model import Recorded, StoredCase
 
 TABLE = "cases"
 
@@ -120,45 +120,96 @@ _COLUMNS = (
     Case.case_key,
     Case.question,
     Case.program,
+    Case.key_id,
+    Case.payload,
+    Case.facts_schema,
     Case.decided_on,
     Case.as_of,
     Case.rule_set_version,
     Case.recorded_outcome,
     Case.recorded_dates,
     Case.recorded_reason_codes,
-    Case.key_id,
-    Case.payload,
 )
 
 
-def stream_cases(store: Store, suite: str | None, batch: int = 2000) -> Iterator[StoredCase]:
+CaseRow = tuple[Any, ...]
+"""A case as the database returns it (columns of ``_COLUMNS``): cheap to pass to a worker
+process, which decodes it (:func:`case_from_row`)."""
+
+
+def stream_rows(store: Store, suite: str | None, batch: int = 2000) -> Iterator[CaseRow]:
     """The suite's cases (every case when ``suite`` is None) in id order, fetched in batches
     with a server-side cursor where the database has one: memory stays flat however many
     cases the suite holds."""
-    query = select(*_COLUMNS)
+    query = _suite_query(suite, *_COLUMNS).order_by(Case.id)
+    with store.engine.connect() as connection:
+        result = connection.execution_options(stream_results=True, yield_per=batch).execute(query)
+        for row in result:
+            yield tuple(row)
+
+
+def _suite_query(suite: str | None, *columns: Any) -> Any:
+    query = select(*columns)
     if suite is not None:
         query = (
             query.join(CaseSuite, CaseSuite.case_id == Case.id)
             .join(Suite, Suite.id == CaseSuite.suite_id)
             .where(Suite.name == suite)
         )
-    query = query.order_by(Case.id)
-    protector = store.protector
+    return query
+
+
+def id_ranges(store: Store, suite: str | None, size: int) -> Iterator[tuple[int, int, int]]:
+    """``(first id, last id, count)`` of consecutive runs of ``size`` cases of the suite, in
+    order: a worker process fetches a run itself (:func:`rows_between`), so the process that
+    hands out the work reads only ids."""
+    query = _suite_query(suite, Case.id).order_by(Case.id)
     with store.engine.connect() as connection:
-        result = connection.execution_options(stream_results=True, yield_per=batch).execute(query)
-        for row in result:
-            dates = orjson.loads(row.recorded_dates)
-            codes = orjson.loads(row.recorded_reason_codes)
-            yield StoredCase.model_construct(
-                id=row.id,
-                case_id=row.case_key,
-                question=row.question,
-                program=row.program,
-                request=protector.open(row.payload, TABLE, row.key_id),
-                decided_on=row.decided_on,
-                as_of=row.as_of,
-                rule_set_version=row.rule_set_version,
-                decision=RecordedDecision.model_construct(
-                    outcome=row.recorded_outcome, dates=dates, reason_codes=codes
-                ),
-            )
+        result = connection.execution_options(stream_results=True, yield_per=10_000).execute(query)
+        first = last = count = 0
+        for (cid,) in result:
+            if count == 0:
+                first = cid
+            last = cid
+            count += 1
+            if count == size:
+                yield first, last, count
+                count = 0
+        if count:
+            yield first, last, count
+
+
+def rows_between(store: Store, suite: str | None, first: int, last: int) -> list[CaseRow]:
+    query = _suite_query(suite, *_COLUMNS).where(Case.id.between(first, last)).order_by(Case.id)
+    with store.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query)]
+
+
+def case_from_row(row: CaseRow) -> StoredCase:
+    """Decode a row of ``_COLUMNS`` (the payload stays sealed until the case is decided)."""
+    (cid, key, question, program, key_id, payload, schema, decided, as_of, version) = row[:10]
+    outcome, dates, codes = row[10:]
+    return StoredCase(
+        cid,
+        key,
+        question,
+        program,
+        key_id,
+        payload,
+        schema,
+        decided,
+        as_of,
+        version,
+        Recorded(outcome, orjson.loads(dates), orjson.loads(codes)),
+    )
+
+
+def stream_cases(store: Store, suite: str | None, batch: int = 2000) -> Iterator[StoredCase]:
+    """:func:`stream_rows`, decoded."""
+    for row in stream_rows(store, suite, batch):
+        yield case_from_row(row)
+
+
+def open_request(store: Store, case: StoredCase) -> bytes:
+    """The case's request JSON, decrypted."""
+    return store.protector.open(case.sealed_request, TABLE, case.key_id)

@@ -11,12 +11,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
 from ..rules.compiled import CompiledRule, CompiledRuleSet
-from ..rules.engine import DEFAULT_ENGINE, Engine, EvaluationError, PolicyChoiceError
+from ..rules.engine import (
+    DEFAULT_ENGINE,
+    Engine,
+    Evaluation,
+    EvaluationError,
+    PolicyChoiceError,
+)
 from ..rules.registry import Registry, VersionNotFound
 from .questions import QUESTIONS
 from .schema import DecisionOptions, Program
@@ -36,17 +42,37 @@ class DecisionInputError(ValueError):
         super().__init__(message)
 
 
+class Options(Protocol):
+    """What deciding reads from the options: :class:`DecisionOptions` or a lighter object
+    (replay builds one per case, where a pydantic model would cost more than it gives)."""
+
+    @property
+    def rule_set_version(self) -> str | None: ...
+    @property
+    def as_of(self) -> date | None: ...
+    @property
+    def policy_choices(self) -> Mapping[str, str]: ...
+    @property
+    def trace(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlainOptions:
+    rule_set_version: str | None
+    as_of: date | None
+    policy_choices: Mapping[str, str]
+    trace: bool = False
+
+
 @dataclass(frozen=True)
 class DecisionService:
     registry: Registry
     engine: Engine = DEFAULT_ENGINE
 
-    def decide(
-        self, question: str, program: Program, facts: Mapping[str, Any], options: DecisionOptions
-    ) -> dict[str, Any]:
-        """The decision as JSON-ready data matching :class:`DecisionResponse` (dates stay
-        ``date`` objects; :func:`to_json` renders it). Plain data, not models: building
-        response models cost more than evaluating the rules."""
+    def evaluate(
+        self, question: str, program: Program, facts: Mapping[str, Any], options: Options
+    ) -> tuple[CompiledRuleSet, Evaluation, date]:
+        """Choose the rule-set version and evaluate: the engine's result, unformatted."""
         if program not in self.registry.rule_sets:
             raise DecisionInputError("program", f"no rule set for program {program!r}")
         as_of = options.as_of or QUESTIONS[question].default_as_of(facts)
@@ -73,6 +99,29 @@ class DecisionService:
             raise DecisionInputError(f"options.policy_choices.{exc.choice}", str(exc)) from None
         except EvaluationError as exc:
             raise DecisionInputError("facts", str(exc)) from None
+        return rule_set, result, as_of
+
+    def decide_brief(
+        self, question: str, program: Program, facts: Mapping[str, Any], options: Options
+    ) -> dict[str, Any]:
+        """What replay compares: outcome, dates, and the rules that applied with their codes
+        and effects; no messages or citations (the same evaluation as :meth:`decide`)."""
+        rule_set, result, as_of = self.evaluate(question, program, facts, options)
+        return {
+            "outcome": result.outcome,
+            "dates": result.dates,
+            "reasons": [_view(rule_set).rule_header(a.rule) for a in result.applied],
+            "rule_set": _view(rule_set).ref,
+            "as_of": as_of,
+        }
+
+    def decide(
+        self, question: str, program: Program, facts: Mapping[str, Any], options: DecisionOptions
+    ) -> dict[str, Any]:
+        """The decision as JSON-ready data matching :class:`DecisionResponse` (dates stay
+        ``date`` objects; :func:`to_json` renders it). Plain data, not models: building
+        response models cost more than evaluating the rules."""
+        rule_set, result, as_of = self.evaluate(question, program, facts, options)
         view = _view(rule_set)
         reasons = [
             {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..cases.model import RecordedDecision
+from ..cases.model import Recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ def reason_codes(decision: dict[str, Any]) -> list[str]:
     return [r["reason_code"] for r in decision["reasons"]]
 
 
-def compare(recorded: RecordedDecision, replayed: dict[str, Any]) -> list[FieldDifference]:
+def compare(recorded: Recorded, replayed: dict[str, Any]) -> list[FieldDifference]:
     found: list[FieldDifference] = []
     if recorded.outcome != replayed["outcome"]:
         found.append(FieldDifference("outcome", recorded.outcome, replayed["outcome"]))

@@ -54,11 +54,11 @@ class ReplayReport:
             found = self.by_question[question] = Counter()
         return found
 
-    def add_match(self, question: str, version: str) -> None:
-        self.cases += 1
-        self.matched += 1
-        self._question(question)["matched"] += 1
-        self.versions_used[version] += 1
+    def add_matches(self, question: str, version: str, n: int) -> None:
+        self.cases += n
+        self.matched += n
+        self._question(question)["matched"] += n
+        self.versions_used[version] += n
 
     def add_error(self, case_id: str, question: str, where: str, message: str) -> None:
         self.cases += 1

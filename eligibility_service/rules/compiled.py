@@ -9,10 +9,13 @@ can work from the same objects.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
+from .expr import ast
 from .expr.compiler import CompiledExpr
 from .model import Example, Outcome, Parameter, Period, PolicyChoice, RuleSetInfo, VersionManifest
 from .provisions import LocatedProvision
@@ -80,6 +83,52 @@ class CompiledDefinition:
     text: str
 
 
+@dataclass(frozen=True)
+class Guard:
+    path: tuple[str, ...]
+    allowed: dict[str, frozenset[Any]]  # rule id -> the values of the fact it can apply to
+
+
+def _guard_terms(node: ast.Node, fact_roots: frozenset[str]) -> list[tuple[str, frozenset[Any]]]:
+    """``(fact path, allowed values)`` for each top-level conjunct testing a fact for
+    constants."""
+    if isinstance(node, ast.Binary) and node.op == "and":
+        return _guard_terms(node.left, fact_roots) + _guard_terms(node.right, fact_roots)
+    if (
+        isinstance(node, ast.Binary)
+        and node.op == "=="
+        and isinstance(node.left, ast.Path)
+        and node.left.parts[0] in fact_roots
+        and isinstance(node.right, ast.Literal)
+        and node.right.value is not None
+    ):
+        return [(".".join(node.left.parts), frozenset([node.right.value]))]
+    if (
+        isinstance(node, ast.InList)
+        and not node.negated
+        and isinstance(node.item, ast.Path)
+        and node.item.parts[0] in fact_roots
+        and all(isinstance(o, ast.Literal) and o.value is not None for o in node.options)
+    ):
+        values = frozenset(o.value for o in node.options if isinstance(o, ast.Literal))
+        return [(".".join(node.item.parts), values)]
+    return []
+
+
+def find_guard(rules: tuple[CompiledRule, ...], fact_roots: frozenset[str]) -> Guard | None:
+    per_path: dict[str, dict[str, frozenset[Any]]] = {}
+    for rule in rules:
+        for path, values in _guard_terms(rule.condition.node, fact_roots):
+            allowed = per_path.setdefault(path, {})
+            allowed[rule.id] = allowed[rule.id] & values if rule.id in allowed else values
+    if not per_path:
+        return None
+    path, allowed = max(per_path.items(), key=lambda item: (len(item[1]), item[0]))
+    if len(allowed) < 4:  # not worth a lookup
+        return None
+    return Guard(tuple(path.split(".")), allowed)
+
+
 @dataclass(frozen=True, eq=False)
 class CompiledQuestion:
     spec: QuestionSpec
@@ -87,6 +136,64 @@ class CompiledQuestion:
     rules: tuple[CompiledRule, ...]
     examples: tuple[tuple[Example, SourceRef], ...]
     choices_used: tuple[str, ...] = ()  # policy choices its rules and definitions read
+
+    @cached_property
+    def definition_fns(self) -> dict[str, Callable[[Any], Any]]:
+        """Each definition's compiled function by name, for evaluating it on first use."""
+        return {d.name: d.expr.fn for d in self.definitions}
+
+    @cached_property
+    def _rule_epochs(self) -> tuple[list[date], list[tuple[CompiledRule, ...]]]:
+        # the dates where the set of rules in force changes; between two of them it is fixed
+        cuts = sorted(
+            {r.period.from_ for r in self.rules}
+            | {
+                r.period.to + timedelta(days=1)
+                for r in self.rules
+                if r.period.to and r.period.to < date.max
+            }
+        )
+        starts = [date.min, *cuts]
+        return starts, [tuple(r for r in self.rules if r.period.covers(d)) for d in starts]
+
+    def rules_in_force(self, as_of: date) -> tuple[CompiledRule, ...]:
+        """The rules in force on ``as_of``, in order: a lookup among a few precomputed sets."""
+        starts, sets = self._rule_epochs
+        return sets[bisect.bisect_right(starts, as_of) - 1]
+
+    @cached_property
+    def guard(self) -> Guard | None:
+        """The fact most rules test for a constant (``event.type == 'marriage'``), if any."""
+        return find_guard(self.rules, frozenset(self.spec.facts_model.model_fields))
+
+    def rules_to_try(self, as_of: date, facts: Mapping[str, Any]) -> tuple[CompiledRule, ...]:
+        """The rules in force on ``as_of`` that can apply to these facts, in order.
+
+        A rule whose condition is ``X == c and ...`` is false whenever the fact X is known
+        and is not ``c`` (false and anything is false, in three-valued logic too), so it is
+        left out without evaluating it: the decision is the same, only faster. With X
+        missing every rule is tried, so unknowns are reported exactly as before.
+        """
+        starts, sets = self._rule_epochs
+        epoch = bisect.bisect_right(starts, as_of) - 1
+        guard = self.guard
+        if guard is None:
+            return sets[epoch]
+        value: Any = facts
+        for part in guard.path:
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if value is None or not isinstance(value, str | int | bool):
+            return sets[epoch]
+        key = (epoch, value)
+        found: tuple[CompiledRule, ...] | None = self._guarded.get(key)
+        if found is None:
+            found = tuple(r for r in sets[epoch] if value in guard.allowed.get(r.id, (value,)))
+            self._guarded[key] = found
+        return found
+
+    @cached_property
+    def _guarded(self) -> dict[tuple[int, Any], tuple[CompiledRule, ...]]:
+        return {}
 
 
 @dataclass(frozen=True, eq=False)

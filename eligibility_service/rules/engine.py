@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Literal, Protocol
 
 from .compiled import CompiledQuestion, CompiledRule, CompiledRuleSet
@@ -31,8 +31,15 @@ class PolicyChoiceError(ValueError):
 
 @dataclass(frozen=True)
 class AppliedRule:
+    """A rule that applied. Its message is formatted when first read: replay and other
+    callers that only compare outcomes and codes never pay for it."""
+
     rule: CompiledRule
-    message: str
+    env: Env = field(repr=False, compare=False)
+
+    @cached_property
+    def message(self) -> str:
+        return CompiledEngine._message(self.rule, self.env)
 
 
 ChoiceSource = Literal["rule_set_default", "version_default", "request"]
@@ -161,12 +168,6 @@ def _default_choices_shown(
     return {k: applied[k] for k in q.choices_used}
 
 
-@lru_cache(maxsize=8192)
-def _rules_in_force(q: CompiledQuestion, as_of: date) -> tuple[CompiledRule, ...]:
-    """The question's rules in force on ``as_of``, in order (cached: few distinct dates)."""
-    return tuple(r for r in q.rules if r.period.covers(as_of))
-
-
 class EvaluationError(ValueError):
     """The facts drove a rule into arithmetic it cannot do (a date past the calendar's end,
     say). Reported to the caller as unprocessable facts, never as a server error."""
@@ -220,10 +221,9 @@ class CompiledEngine:
             as_of,
             rule_set.parameter_on,
             rule_set.info.program,
+            q.definition_fns,
         )
         values = env.values
-        for d in q.definitions:
-            values[d.name] = d.expr.fn(env)
 
         dates: dict[str, date | None] = dict.fromkeys(q.spec.outputs)
         setters: dict[str, str] = {}
@@ -231,12 +231,15 @@ class CompiledEngine:
         unknown: list[CompiledRule] = []
         conflicts: list[str] = []
         traces: list[RuleTrace] = []
-        if trace:
-            in_force = set(_rules_in_force(q, as_of))
+        if trace:  # every rule in force is tried, so the trace shows each one's status
+            to_try = q.rules_in_force(as_of)
+            in_force = set(to_try)
             for rule in q.rules:
                 if rule not in in_force:
                     traces.append(RuleTrace(rule.id, "not_in_force", {}, {}, {}))
-        for rule in _rules_in_force(q, as_of):
+        else:
+            to_try = q.rules_to_try(as_of, facts)
+        for rule in to_try:
             hit = rule.condition.fn(env)
             set_values: dict[str, Any] = {}
             if hit:
@@ -255,7 +258,7 @@ class CompiledEngine:
                         continue
                     dates[out_name] = value
                     setters[out_name] = rule.id
-                applied.append(AppliedRule(rule, self._message(rule, env)))
+                applied.append(AppliedRule(rule, env))
             elif hit is None:
                 unknown.append(rule)
             if trace:
@@ -271,7 +274,7 @@ class CompiledEngine:
                             for ref in rule.fact_refs
                             for p, v in _fact_values(facts, ref)
                         },
-                        {name: _plain(values.get(name)) for name in rule.value_refs},
+                        {name: _plain(values[name]) for name in rule.value_refs},
                         {k: _plain(v) for k, v in set_values.items()},
                     )
                 )

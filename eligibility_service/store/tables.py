@@ -97,6 +97,9 @@ class Case(Base):
     recorded_reason_codes: Mapped[str] = mapped_column(Text)
     key_id: Mapped[str] = mapped_column(String(16))
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+    facts_schema: Mapped[str | None] = mapped_column(String(16))
+    """Fingerprint of the facts schema the payload was validated against (see
+    :mod:`eligibility_service.decisions.stored_facts`); NULL: validate again on replay."""
     source: Mapped[str] = mapped_column(String(300))
     source_line: Mapped[int | None] = mapped_column(Integer)
     decision_id: Mapped[str | None] = mapped_column(String(32), index=True)

@@ -3,6 +3,7 @@ commands for running stored cases and logged decisions through the rules again."
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import date, datetime
@@ -58,6 +59,13 @@ def _as_of(value: str) -> str:
     help="Folder holding rule_sets/, statutes/, contracts/ and guidance/.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="Processes deciding cases (the report is the same for any number).",
+)
 @database_option
 def replay(
     suite: str | None,
@@ -69,6 +77,7 @@ def replay(
     max_detailed: int,
     root: Path,
     quiet: bool,
+    workers: int,
     database_url: str | None,
 ) -> None:
     """Decide a suite's cases again and compare with the recorded decisions.
@@ -76,12 +85,12 @@ def replay(
     Prints a summary (totals, differences by field, rule and reason code) and writes the
     reports asked for. Exits 1 if any case differs or could not be decided, so a CI job
     can gate on it; 2 on a usage error."""
-    from ..cases.repository import count_cases, stream_cases, suite_exists
+    from ..cases.repository import count_cases, suite_exists
     from ..decisions.questions import QUESTIONS
     from ..decisions.service import DecisionService
     from ..replay.render import html_report, junit_xml, terminal_summary
     from ..replay.report import ReplayTarget
-    from ..replay.runner import replay_cases
+    from ..replay.runner import replay_suite
     from ..rules.errors import LoadError
     from ..rules.registry import load_registry
 
@@ -110,12 +119,13 @@ def replay(
     with click.progressbar(
         length=total, label="replaying", file=sys.stderr, show_pos=True, hidden=quiet
     ) as bar:
-        report = replay_cases(
+        report = replay_suite(
             DecisionService(registry),
-            stream_cases(store, suite),
+            store,
             target,
             max_detailed,
             progress=bar.update,
+            workers=workers,
         )
     seconds = time.perf_counter() - started
     for path, content in (

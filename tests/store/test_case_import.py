@@ -87,7 +87,7 @@ def test_csv_and_jsonl_forms_store_the_same_cases(store: Store) -> None:
     for line in lines[:40]:
         record = json.loads(line)
         stored = from_csv[record["case_id"]]
-        request = json.loads(stored.request)
+        request = json.loads(repository.open_request(store, stored))
         for group, facts in record["facts"].items():
             for name, value in facts.items():
                 if value not in (None, []):
@@ -112,7 +112,7 @@ def test_csv_cells_of_the_wrong_type_name_their_column(store: Store) -> None:
     ]
     assert report.imported == 1
     (case,) = list(repository.stream_cases(store, None))
-    facts = json.loads(case.request)["facts"]["employee"]
+    facts = json.loads(repository.open_request(store, case))["facts"]["employee"]
     assert facts["is_teacher"] is False
     assert facts["expected_annual_hours"] == 1000.5
 

@@ -37,11 +37,15 @@ def suite(store: Store) -> Iterator[Store]:
     yield store
 
 
-def _replay(store: Store, registry: Registry, version: str | None, as_of: str = "case"):  # type: ignore[no-untyped-def]
+def _replay(
+    store: Store, registry: Registry, version: str | None, as_of: str = "case", workers: int = 1
+) -> ReplayReport:
     return replay_cases(
         DecisionService(registry),
+        store.protector,
         stream_cases(store, "history"),
         ReplayTarget("history", version, as_of),
+        workers=workers,
     )
 
 
@@ -94,6 +98,8 @@ def test_reports_are_deterministic_and_agree_with_each_other(
     first = _replay(suite, registry, "2027.1")
     second = _replay(suite, registry, "2027.1")
     assert first.to_json() == second.to_json()
+    # the same, byte for byte, when decided by worker processes
+    assert _replay(suite, registry, "2027.1", workers=3).to_json() == first.to_json()
     data = json.loads(first.to_json())
     root = ET.fromstring(junit_xml(first))
     assert int(root.get("failures", "-1")) == data["totals"]["differed"]
@@ -124,7 +130,10 @@ def test_birth_dates_are_masked_in_reports(store: Store, registry: Registry) -> 
     }
     import_stream(store, io.BytesIO(json.dumps(record).encode()), "jsonl", "x")
     report = replay_cases(
-        DecisionService(registry), stream_cases(store, "deps"), ReplayTarget("deps", None, "case")
+        DecisionService(registry),
+        store.protector,
+        stream_cases(store, "deps"),
+        ReplayTarget("deps", None, "case"),
     )
     assert report.differed == 1
     text = report.to_json().decode() + html_report(report) + junit_xml(report).decode()
@@ -185,3 +194,33 @@ def test_replay_over_http(suite: Store, store_settings: Settings, registry: Regi
         assert missing.status_code == 404 and missing.json()["errors"][0]["field"] == "suite"
         bad = c.post("/v1/replay", json={"suite": "history", "as_of": "yesterday"})
         assert bad.status_code == 422 and bad.json()["errors"][0]["field"].startswith("as_of")
+
+
+def test_a_case_stored_under_another_facts_schema_is_validated_again(
+    store: Store, registry: Registry
+) -> None:
+    from sqlalchemy import update
+
+    from eligibility_service.store.tables import Case
+
+    record = json.loads(LINES[0])
+    record["suites"] = ["old"]
+    import_stream(store, io.BytesIO(json.dumps(record).encode()), "jsonl", "x")
+    # as if the facts model had changed since the import, and the old facts no longer fit
+    bad = {**record["facts"], "employee": {**record["facts"]["employee"], "hire_date": 5}}
+    body = {"program": "state", "facts": bad, "options": {"policy_choices": {}}}
+    with store.engine.begin() as connection:
+        connection.execute(
+            update(Case).values(
+                facts_schema="0000000000000000",
+                payload=store.protector.seal(json.dumps(body).encode(), "cases"),
+            )
+        )
+    report = replay_cases(
+        DecisionService(registry),
+        store.protector,
+        stream_cases(store, "old"),
+        ReplayTarget("old", None, "case"),
+    )
+    assert (report.errors, report.matched) == (1, 0)
+    assert report.error_details[0]["field"] == "facts.employee.hire_date"

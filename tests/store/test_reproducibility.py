@@ -91,7 +91,9 @@ def test_logged_decisions_become_cases_that_replay_without_difference(
     total = 0
     for version in by_version:
         cases = (c for c in stream_cases(store, "production") if c.rule_set_version == version)
-        result = replay_cases(service, cases, ReplayTarget("production", version, "case"))
+        result = replay_cases(
+            service, store.protector, cases, ReplayTarget("production", version, "case")
+        )
         assert result.differed == 0 and result.errors == 0, result.differences[:1]
         total += result.cases
     assert total == logged

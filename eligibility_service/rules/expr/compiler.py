@@ -26,6 +26,27 @@ class ExpressionTypeError(ValueError):
     """An expression is well-formed but wrong: unknown name, mismatched types, bad enum."""
 
 
+class LazyValues(dict[str, Any]):
+    """A question's definitions, each evaluated the first time a rule reads it.
+
+    Most decisions read a fraction of their question's definitions (a marriage does not need
+    the adoption dates), so evaluating on first use rather than all up front saves most of
+    that work; the value is then kept, so each is still evaluated at most once.
+    """
+
+    __slots__ = ("_env", "_fns")
+
+    def __init__(self, env: Env, fns: Mapping[str, Callable[[Env], Any]]) -> None:
+        super().__init__()
+        self._env = env
+        self._fns = fns
+
+    def __missing__(self, name: str) -> Any:
+        value = self._fns[name](self._env)
+        self[name] = value
+        return value
+
+
 class Env:
     """Everything one evaluation may read. Built per request; never shared across threads."""
 
@@ -39,6 +60,7 @@ class Env:
         as_of: date,
         param_at: Callable[[str, date], Any],
         program: str = "",
+        definitions: Mapping[str, Callable[[Env], Any]] | None = None,
     ) -> None:
         self.program = program
         self.facts = facts
@@ -46,7 +68,7 @@ class Env:
         self.choices = choices
         self.as_of = as_of
         self.param_at = param_at
-        self.values: dict[str, Any] = {}
+        self.values: dict[str, Any] = LazyValues(self, definitions or {})
         self.vars: dict[str, Any] = {}
 
 
@@ -188,7 +210,7 @@ def _compile_path(node: ast.Path, scope: Scope, refs: Refs) -> tuple[Type, Compi
         refs.values.add(head)
         typ = _walk_fields(scope.values[head], rest, shown)
         value_name = head
-        return typ, _getter(rest, lambda env: env.values.get(value_name))
+        return typ, _getter(rest, lambda env: env.values[value_name])
     typ = _walk_fields(scope.facts, node.parts, shown)
     refs.facts.add(shown)
     return typ, _fact_getter(node.parts)

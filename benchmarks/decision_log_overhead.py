@@ -1,0 +1,107 @@
+"""What the decision log costs a decision over HTTP: the same load with the log on and off.
+
+Starts the service (2 uvicorn workers, embedded SQLite store in a temporary folder) once with
+``ELIGIBILITY_DECISION_LOG=on`` and once ``off``, alternating, and drives the README's State
+new-hire request at it with wrk. Prints requests per second and p50/p99 latency for each,
+the ratio, and how many decisions the log holds afterwards (all of them, or it says not).
+
+Run: ./scripts/uv run python -m benchmarks.decision_log_overhead [--seconds 8] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, func, select
+
+from benchmarks.http_throughput import ROOT, ensure_wrk, run_wrk
+from eligibility_service.store.tables import DecisionLogEntry
+
+
+def start(port: int, data_dir: Path, log: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "ELIGIBILITY_DATA_DIR": str(data_dir), "ELIGIBILITY_DECISION_LOG": log}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "eligibility_service.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    sys.exit("server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=18090)
+    args = parser.parse_args()
+    wrk = ensure_wrk()
+    body = (ROOT / "examples" / "cases" / "state-new-hire.json").read_text()
+    url = f"http://127.0.0.1:{args.port}/v1/decisions/new-hire-enrollment"
+    results: dict[str, list[dict[str, float]]] = {"on": [], "off": []}
+    requests_on = 0
+    with tempfile.TemporaryDirectory(prefix="log-bench-") as tmp:
+        data_dir = Path(tmp)
+        for _ in range(args.repeats):
+            for log in ("on", "off"):
+                server = start(args.port, data_dir, log)
+                try:
+                    run_wrk(wrk, url, body, args.connections, 2)  # warm up
+                    r = run_wrk(wrk, url, body, args.connections, args.seconds)
+                    results[log].append(r)
+                    if log == "on":
+                        requests_on += int(r["rps"] * args.seconds) + 1
+                        status = httpx.get(f"http://127.0.0.1:{args.port}/ready").json()
+                finally:
+                    server.terminate()
+                    server.wait(timeout=30)
+                if log == "on":
+                    print(f"log on, status at the end of a run: {status['decision_log']}")
+        engine = create_engine(f"sqlite:///{data_dir / 'eligibility.sqlite3'}")
+        with engine.connect() as connection:
+            logged = connection.execute(select(func.count()).select_from(DecisionLogEntry))
+            rows = int(logged.scalar_one())
+        engine.dispose()
+    print(f"{'log':<5}{'req/s (median)':>16}{'p50 ms':>9}{'p99 ms':>9}")
+    for log in ("on", "off"):
+        rs = results[log]
+        print(
+            f"{log:<5}{statistics.median(r['rps'] for r in rs):>16,.0f}"
+            f"{statistics.median(r['p50'] for r in rs):>9.2f}"
+            f"{statistics.median(r['p99'] for r in rs):>9.2f}"
+        )
+    on = statistics.median(r["rps"] for r in results["on"])
+    off = statistics.median(r["rps"] for r in results["off"])
+    print(f"throughput with the log: {on / off:.0%} of without")
+    print(f"decisions in the log afterwards: {rows:,} (about {requests_on:,} answered with it on)")
+
+
+if __name__ == "__main__":
+    main()
