@@ -143,7 +143,9 @@ class SegmentTokenizer:
         skipped = len(head) - len(stripped)
         if not stripped:
             raise X12ReadError("the file is empty (no ISA segment)", byte_offset=0)
-        self.delimiters, self.isa, end, fixed_width = _parse_isa(stripped, skipped)
+        # Offsets in errors are in bytes of the file (the BOM is three).
+        skipped_bytes = len(head[:skipped].encode())
+        self.delimiters, self.isa, end, fixed_width = _parse_isa(stripped, skipped_bytes)
         if not fixed_width:
             self.notes.append(
                 TokenizerNote(
