@@ -596,7 +596,9 @@ class X12Reader:
         if dmg is not None:
             d = dmg + _PAD if len(dmg) < 5 else dmg
             if d[2]:
-                birth = self._date(d[2], ins_n, "DMG02 date of birth")
+                birth = self._dates[d[2]]
+                if birth is None:
+                    self._date(d[2], ins_n, "DMG02 date of birth")
             gender, marital = d[3], d[4]
         return Member(
             set_index,
