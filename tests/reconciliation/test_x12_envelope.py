@@ -112,6 +112,8 @@ def variants() -> list[bytes]:
         b"\n\n  " + render(BODY),
         # blanks around separators and before segment ids, padding in elements
         render([" " + s.replace("*", " * ") for s in BODY], newline=" \n "),
+        # tabs as padding
+        render(["\t" + s.replace("*", "\t*") for s in BODY], newline="\t\n"),
     ]
     # other separators: element |, sub-element >, segment ', repetition !
     table = str.maketrans({"*": "|", ":": ">", "~": "'", "^": "!"})

@@ -121,6 +121,18 @@ class X12Reader:
             )
         return parsed
 
+    def _dtp_date(self, e: list[str], segment_number: int) -> date | None:
+        """DTP03 when it missed the cache: a new D8 date, an RD8 range (its start) or junk."""
+        value = e[3]
+        if e[2] == "RD8":
+            value = value[:8]
+        parsed = self._dates[value]
+        if parsed is None:
+            self._date(value, segment_number, f"DTP*{e[1]}")
+        else:
+            self._dates[e[3]] = parsed
+        return parsed
+
     # -- the read ---------------------------------------------------------------------------
 
     def members(self) -> Iterator[Member]:
@@ -129,9 +141,19 @@ class X12Reader:
         self._started = True
         tok = self._tokenizer
         sep = self.delimiters.element
-        dates = self._dates
+        dget = self._dates.get
         finding = self._finding
         pad = _PAD
+        # Loop states as locals: a module constant costs a global lookup per comparison.
+        HEADER, L2000, L2100A, L2100_OTHER, L2300, SKIP, L2700 = (
+            _HEADER,
+            _L2000,
+            _L2100A,
+            _L2100_OTHER,
+            _L2300,
+            _SKIP,
+            _L2700,
+        )
 
         n = 1  # segments so far, the ISA included
         isa13 = self.interchange.control_number
@@ -179,42 +201,36 @@ class X12Reader:
                 n += 1
                 e = raw.split(sep)
                 sid = e[0]
-                if sid == "DTP":
-                    if len(e) < 4:
-                        e += pad
-                    if loop == _L2000:
-                        target = m_dates
-                    elif loop == _L2300:
-                        target = c_dates
-                    elif loop == _HEADER:
-                        target = h_dates
-                    elif loop == _L2700:
-                        if category is not None and category not in categories:
-                            categories[category] = e[3]
-                        continue
-                    else:
-                        continue
-                    q = e[1]
-                    if q not in target:
-                        v = e[3]
-                        if e[2] == "RD8":
-                            v = v[:8]
-                        d = dates[v]
-                        if d is None:
-                            self._date(v, n, f"DTP*{q}")
-                        else:
-                            target[q] = d
-                elif sid == "REF":
+                if sid == "REF":
                     if len(e) < 3:
                         e += pad
-                    if loop == _L2000:
+                    if loop == L2000:
                         m_refs.setdefault(e[1], e[2])
-                    elif loop == _L2300:
+                    elif loop == L2300:
                         c_refs.setdefault(e[1], e[2])
-                    elif loop == _HEADER:
+                    elif loop == HEADER:
                         h_refs.setdefault(e[1], e[2])
-                    elif loop == _L2700 and category is not None:
+                    elif loop == L2700 and category is not None:
                         categories.setdefault(category, e[2])
+                elif sid == "DTP":
+                    if len(e) < 4:
+                        e += pad
+                    if loop == L2000:
+                        target = m_dates
+                    elif loop == L2300:
+                        target = c_dates
+                    elif loop == HEADER:
+                        target = h_dates
+                    else:
+                        if loop == L2700 and category is not None:
+                            categories.setdefault(category, e[3])
+                        continue
+                    d = dget(e[3])
+                    if d is None:
+                        d = self._dtp_date(e, n)
+                        if d is None:
+                            continue
+                    target.setdefault(e[1], d)
                 elif sid == "INS":
                     if ins is not None:
                         if hd is not None:
@@ -247,7 +263,7 @@ class X12Reader:
                     set_members += 1
                     if len(e) > 1 and e[1] == "Y":
                         set_subscribers += 1
-                    loop = _L2000
+                    loop = L2000
                     m_refs = {}
                     m_dates = {}
                     nm1 = n3 = n4 = dmg = None
@@ -256,46 +272,46 @@ class X12Reader:
                     categories = {}
                     category = None
                 elif sid == "HD":
-                    if ins is not None and loop != _L2700:
+                    if ins is not None and loop != L2700:
                         if hd is not None:
                             coverages.append(Coverage(hd[1], hd[3], hd[4], hd[5], c_dates, c_refs))
                         hd = e + pad if len(e) < 6 else e
                         c_dates = {}
                         c_refs = {}
-                        loop = _L2300
+                        loop = L2300
                 elif sid == "NM1":
-                    if loop in (_L2000, _L2100A, _L2100_OTHER):
+                    if L2000 <= loop <= L2100_OTHER:
                         if nm1 is None and len(e) > 1 and (e[1] == "IL" or e[1] == "74"):
                             nm1 = e
-                            loop = _L2100A
+                            loop = L2100A
                         else:
-                            loop = _L2100_OTHER
-                    elif loop == _L2300:
-                        loop = _SKIP
+                            loop = L2100_OTHER
+                    elif loop == L2300:
+                        loop = SKIP
                 elif sid == "DMG":
-                    if loop == _L2100A and dmg is None:
+                    if loop == L2100A and dmg is None:
                         dmg = e
                 elif sid == "N3":
-                    if loop == _L2100A and n3 is None:
+                    if loop == L2100A and n3 is None:
                         n3 = e
                 elif sid == "N4":
-                    if loop == _L2100A and n4 is None:
+                    if loop == L2100A and n4 is None:
                         n4 = e
                 elif sid == "PER":
-                    if loop == _L2100A:
+                    if loop == L2100A:
                         p = e + pad
                         for k in (3, 5, 7):
                             if p[k]:
                                 phones.setdefault(p[k], p[k + 1])
                 elif sid == "LX":
-                    if loop == _L2700:
+                    if loop == L2700:
                         category = None
-                    elif loop == _L2300:
-                        loop = _SKIP
+                    elif loop == L2300:
+                        loop = SKIP
                 elif sid == "N1":
-                    if loop == _L2700:
+                    if loop == L2700:
                         category = e[2] if len(e) > 2 and e[1] == "75" else None
-                    elif loop == _HEADER and in_set:
+                    elif loop == HEADER and in_set:
                         p = e + pad
                         parties.append(Party(p[1], p[2], p[3], p[4]))
                 elif sid == "LS":
@@ -303,20 +319,20 @@ class X12Reader:
                         if hd is not None:
                             coverages.append(Coverage(hd[1], hd[3], hd[4], hd[5], c_dates, c_refs))
                             hd = None
-                        loop = _L2700
+                        loop = L2700
                         category = None
                 elif sid == "LE":
-                    if loop == _L2700:
-                        loop = _SKIP
+                    if loop == L2700:
+                        loop = SKIP
                 elif sid == "COB" or sid == "DSB":
                     # 2320 (COB, under a coverage) and 2200 (DSB): nothing in them is kept.
-                    if ins is not None and loop != _L2700:
-                        loop = _SKIP
+                    if ins is not None and loop != L2700:
+                        loop = SKIP
                 elif sid == "BGN":
-                    if loop == _HEADER and in_set:
+                    if loop == HEADER and in_set:
                         bgn = e
                 elif sid == "QTY":
-                    if loop == _HEADER and len(e) > 2:
+                    if loop == HEADER and len(e) > 2:
                         h_qty.setdefault(e[1], e[2])
                 elif sid == "SE" or sid == "ST" or sid == "GS" or sid == "GE" or sid == "IEA":
                     # Envelope: close the member and the set first.
@@ -365,7 +381,7 @@ class X12Reader:
                                 )
                             self._check_quantities(h_qty, set_members, set_subscribers, n)
                         in_set = False
-                        loop = _HEADER
+                        loop = HEADER
                     elif sid == "ST":
                         if in_set:
                             finding("missing-se", "ST before the previous set's SE", n)
@@ -393,7 +409,7 @@ class X12Reader:
                         h_qty = {}
                         parties = []
                         set_members = set_subscribers = 0
-                        loop = _HEADER
+                        loop = HEADER
                     elif sid == "GS":
                         if in_set:
                             finding("missing-se", "GS before the previous set's SE", n)
@@ -596,9 +612,9 @@ class X12Reader:
         if dmg is not None:
             d = dmg + _PAD if len(dmg) < 5 else dmg
             if d[2]:
-                birth = self._dates[d[2]]
+                birth = self._dates.get(d[2])
                 if birth is None:
-                    self._date(d[2], ins_n, "DMG02 date of birth")
+                    birth = self._date(d[2], ins_n, "DMG02 date of birth")
             gender, marital = d[3], d[4]
         return Member(
             set_index,
