@@ -101,6 +101,7 @@ class X12Reader:
         self.segment_count = 1  # the ISA
         self.member_count = 0
         self._dates = _DateCache()
+        self._sub = self.delimiters.sub_element
         self._started = False
 
     # -- findings ---------------------------------------------------------------------------
@@ -275,7 +276,7 @@ class X12Reader:
                     if ins is not None and loop != L2700:
                         if hd is not None:
                             coverages.append(Coverage(hd[1], hd[3], hd[4], hd[5], c_dates, c_refs))
-                        hd = e + pad if len(e) < 6 else e
+                        hd = e if len(e) > 5 else e + pad[: 6 - len(e)]
                         c_dates = {}
                         c_refs = {}
                         loop = L2300
@@ -575,15 +576,18 @@ class X12Reader:
         categories: dict[str, str],
     ) -> Member:
         self.member_count += 1
-        i = ins + _PAD if len(ins) < 13 else ins
+        # Elements are read in place; short segments (trailing empty elements are left out,
+        # so most are short) get the missing ones from slices of _PAD, not by copying.
+        i = ins if len(ins) > 10 else ins + _PAD[: 11 - len(ins)]
         medicare = i[6]
-        sub = self.delimiters.sub_element
-        if sub in medicare:
-            parts = [*medicare.split(sub), ""]
+        if self._sub in medicare:
+            parts = [*medicare.split(self._sub), ""]
             medicare_plan, medicare_reason = parts[0].strip(), parts[1].strip()
         else:
             medicare_plan, medicare_reason = medicare, ""
-        death = self._date(i[12], ins_n, "INS12 date of death") if i[12] else None
+        death = (
+            self._date(ins[12], ins_n, "INS12 date of death") if len(ins) > 12 and ins[12] else None
+        )
         subscriber_id = m_refs.get("0F")
         if subscriber_id is None:
             subscriber_id = m_refs.get("OF")  # letter O for zero: seen in the wild
@@ -593,7 +597,7 @@ class X12Reader:
             else:
                 self._finding("ref-of", "REF*OF (letter O) read as REF*0F", ins_n, "warning")
         if nm1 is not None:
-            nm = nm1 + _PAD if len(nm1) < 10 else nm1
+            nm = nm1 if len(nm1) > 9 else nm1 + _PAD[: 10 - len(nm1)]
             id_q = nm[8]
             ssn, other_id = (nm[9], "") if id_q == "34" else ("", nm[9])
             entity, last, first, middle, prefix, suffix = nm[1], nm[3], nm[4], nm[5], nm[6], nm[7]
@@ -602,20 +606,23 @@ class X12Reader:
             id_q = ssn = other_id = entity = last = first = middle = prefix = suffix = ""
         address: Address | None = None
         if n3 is not None or n4 is not None:
-            a3 = (n3 or []) + _PAD
-            a4 = (n4 or []) + _PAD
+            a3 = (n3 or []) + _PAD[:3]
+            a4 = (n4 or []) + _PAD[:7]
             address = Address(
                 a3[1], a3[2], a4[1], a4[2], a4[3], a4[4], a4[6] if a4[5] == "CY" else ""
             )
         birth: date | None = None
         gender = marital = ""
         if dmg is not None:
-            d = dmg + _PAD if len(dmg) < 5 else dmg
-            if d[2]:
-                birth = self._dates.get(d[2])
+            n_dmg = len(dmg)
+            if n_dmg > 2 and dmg[2]:
+                birth = self._dates.get(dmg[2])
                 if birth is None:
-                    birth = self._date(d[2], ins_n, "DMG02 date of birth")
-            gender, marital = d[3], d[4]
+                    birth = self._date(dmg[2], ins_n, "DMG02 date of birth")
+            if n_dmg > 3:
+                gender = dmg[3]
+                if n_dmg > 4:
+                    marital = dmg[4]
         return Member(
             set_index,
             ins_n,
