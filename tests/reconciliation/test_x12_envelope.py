@@ -86,6 +86,12 @@ def test_envelope_errors_are_findings(old: str, new: str, expected: tuple[str, i
     assert codes(render(replace(old, new))) == [expected]
 
 
+def test_findings_do_not_quote_member_data() -> None:
+    loaded = load_834(io.BytesIO(render(replace("DMG*D8*20100202*M", "DMG*D8*20100231*M"))))
+    (finding,) = loaded.findings
+    assert "20100231" not in finding.message and "DMG02" in finding.message
+
+
 def test_missing_trailers_are_findings() -> None:
     assert codes(render(BODY[:-1])) == [("missing-iea", 23, None)]
     found = codes(render(BODY[:-3]))

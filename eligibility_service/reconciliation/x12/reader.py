@@ -117,8 +117,12 @@ class X12Reader:
     def _date(self, value: str, segment_number: int, what: str) -> date | None:
         parsed = self._dates[value]
         if parsed is None and value:
+            # The value is not quoted: it may be (part of) a birth date.
             self._finding(
-                "bad-date", f"{what}: {value!r} is not a CCYYMMDD date", segment_number, "warning"
+                "bad-date",
+                f"{what} is not a CCYYMMDD date ({len(value)} characters)",
+                segment_number,
+                "warning",
             )
         return parsed
 
