@@ -19,3 +19,4 @@ openapi:  ## regenerate openapi/openapi.json after an API change
 bench:  ## benchmarks (print figures; not tests)
 	$(UV) run --frozen python -m benchmarks.engine_throughput
 	$(UV) run --frozen python -m benchmarks.http_throughput
+	$(UV) run --frozen python -m benchmarks.x12_read --members 250000
