@@ -132,12 +132,12 @@ class SegmentTokenizer:
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self.notes: list[TokenizerNote] = []
         self.bytes_read = 0
+        self._eof = False
         head = self._read()
-        skipped = 0
         # A BOM and blank lines may precede the ISA; read on until there is a full ISA.
         while True:
             stripped = head.lstrip(_BOM + " \t\r\n")
-            if len(stripped) >= ISA_LENGTH + 2 or not self._more:
+            if len(stripped) >= ISA_LENGTH + 2 or self._eof:
                 break
             head += self._read()
         skipped = len(head) - len(stripped)
@@ -182,12 +182,6 @@ class SegmentTokenizer:
         self._batch_first_line = self._line_at_pending
         self._line_cache: tuple[int, int, int] = (0, 0, self._line_at_pending)
         self._batch_kept: list[int] | None = None
-
-    @property
-    def _more(self) -> bool:
-        return not self._eof
-
-    _eof = False
 
     def _read(self) -> str:
         data = self._stream.read(self._chunk_size)
