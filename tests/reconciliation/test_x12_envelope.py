@@ -100,6 +100,16 @@ def test_missing_trailers_are_findings() -> None:
     assert len(load_834(io.BytesIO(render(BODY[:-3]))).members) == 2
 
 
+def test_line_numbers_when_findings_come_out_of_order() -> None:
+    # The member-level finding (no NM1, at the INS) is raised after the date finding that
+    # follows it in the file: both still get their own line.
+    body = [s for s in BODY if s != "NM1*IL*1*ROE*ANN****34*900000001"]
+    body = [s if s != "DTP*348*D8*20250101" else "DTP*348*D8*2025" for s in body[:14]] + body[14:]
+    body = [s if not s.startswith("SE*") else "SE*19*0001" for s in body]
+    found = codes(render(body, newline="\n\n"))
+    assert found == [("bad-date", 13, 25), ("missing-name", 9, 17)]
+
+
 def test_line_numbers_follow_the_original_layout() -> None:
     body = replace("SE*20*0001", "SE*19*0001")
     one_line = render(body, newline="")

@@ -258,24 +258,27 @@ class SegmentTokenizer:
     def line_of(self, index: int) -> int:
         """The 1-based line on which segment ``index`` of the current batch starts.
 
-        Walks forward from the last answer, so asking in increasing order costs one pass
-        over the chunk at most.
+        Walks from the last answer, forward or back, so findings asked for in (roughly) file
+        order cost a pass over the chunk at most, however many there are.
         """
         term = self.delimiters.segment
         if self._batch_kept is not None and index < len(self._batch_kept):
             index = self._batch_kept[index]
-        start_index, start_pos, start_line = self._line_cache
-        if index < start_index:
-            start_index, start_pos, start_line = 0, 0, self._batch_first_line
+        at, pos, line = self._line_cache
         text = self._batch_text
-        pos, line = start_pos, start_line
-        for _ in range(index - start_index):
+        while at < index:
             nxt = text.find(term, pos)
             if nxt < 0:
                 break
             line += text.count("\n", pos, nxt + 1)
             pos = nxt + 1
-        self._line_cache = (index, pos, line)
+            at += 1
+        while at > index:
+            start = text.rfind(term, 0, pos - 1) + 1
+            line -= text.count("\n", start, pos)
+            pos = start
+            at -= 1
+        self._line_cache = (at, pos, line)
         # Line breaks between the previous terminator and the segment id belong to it.
         end = pos
         while end < len(text) and text[end] in " \t\r\n":
