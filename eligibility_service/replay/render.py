@@ -124,7 +124,7 @@ def junit_xml(report: ReplayReport) -> bytes:
 
 @cache
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=ChoiceLoader(
             [
                 PackageLoader("eligibility_service.replay", "templates"),
@@ -135,6 +135,10 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["show"] = lambda v: (
+        "null" if v is None else ("\n".join(map(str, v)) if isinstance(v, list) else str(v))
+    )
+    return env
 
 
 def html_report(report: ReplayReport) -> str:

@@ -119,4 +119,41 @@ class CaseSuite(Base):
     )
 
 
+class ReconciliationRun(Base):
+    """One Full File Compare or monthly-report validation: what was compared, what it found."""
+
+    __tablename__ = "reconciliation_runs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(32), unique=True)
+    source: Mapped[str] = mapped_column(String(16))  # ffc | monthly
+    plan: Mapped[str] = mapped_column(String(64))  # the plan (FFC) or employer (monthly)
+    as_of: Mapped[date] = mapped_column(Date)  # the file's as-of date, or the coverage month
+    input_name: Mapped[str] = mapped_column(String(300))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    counts: Mapped[str] = mapped_column(Text)  # JSON: totals by category and severity
+
+
+class ExceptionHistory(Base):
+    """Every discrepancy ever reported, by its stable id: first and last seen, how often.
+
+    ``exception_key`` is a keyed hash of the discrepancy's stable id (which is derived from
+    contract and member ids), so the table holds no identifier in clear.
+    """
+
+    __tablename__ = "exception_history"
+
+    exception_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))
+    plan: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(10))
+    first_seen: Mapped[date] = mapped_column(Date)
+    last_seen: Mapped[date] = mapped_column(Date)
+    times_seen: Mapped[int] = mapped_column(Integer)
+    last_run_id: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (Index("ix_exception_history_plan_category", "plan", "category"),)
+
+
 metadata = Base.metadata

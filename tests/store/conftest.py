@@ -79,7 +79,10 @@ def _empty_tables(url: str) -> None:
     engine = create_engine(normalise_url(url))
     with engine.begin() as connection:
         connection.execute(
-            text("TRUNCATE case_suites, cases, suites, decision_log RESTART IDENTITY CASCADE")
+            text(
+                "TRUNCATE case_suites, cases, suites, decision_log, reconciliation_runs,"
+                " exception_history RESTART IDENTITY CASCADE"
+            )
         )
     engine.dispose()
 
