@@ -40,6 +40,7 @@ CATEGORIES: dict[str, str] = {
     "report_end_date": "Deletion's dates do not agree with the termination and its rules",
     "report_coverage_level": "Coverage level does not agree with the dependents",
     "report_program_option": "Program option not valid for the employer",
+    "report_plan": "Plan differs from ETF's contract",
     "report_unknown_contract": "No such contract at ETF",
     "report_line": "The report line cannot be read",
 }
