@@ -118,7 +118,51 @@ def _bool(value: Any, name: str) -> bool:
     raise InvalidRecord(name, "must be a boolean (true/false or Y/N)")
 
 
+_GENDERS = frozenset({"M", "F", "U"})
+
+
 def member_from_dict(raw: dict[str, Any]) -> SorMember:
+    """A member from its JSON/CSV form; raises :class:`InvalidRecord` naming the field.
+
+    The fast path takes a well-formed record with one type check per field (an extract is
+    hundreds of thousands of these); anything unusual goes through the checking path.
+    """
+    try:
+        member_id = raw["member_id"]
+        relationship = raw["relationship"]
+        ssn = raw["ssn"]
+        last = raw["last_name"]
+        first = raw["first_name"]
+        middle = raw["middle_name"]
+        gender = raw["gender"]
+        student = raw["student"]
+        disabled = raw["disabled"]
+        b, cb, ce = raw["birth_date"], raw["coverage_begin"], raw["coverage_end"]
+    except KeyError:
+        return _member_checked(raw)
+    if (
+        type(member_id) is str
+        and member_id
+        and type(relationship) is str
+        and relationship
+        and type(ssn) is str
+        and type(last) is str
+        and type(first) is str
+        and type(middle) is str
+        and gender in _GENDERS
+        and type(student) is bool
+        and type(disabled) is bool
+    ):
+        dates = _DATES
+        birth = (dates.get(b) or _date(b, "birth_date")) if b else None
+        begin = (dates.get(cb) or _date(cb, "coverage_begin")) if cb else None
+        end = (dates.get(ce) or _date(ce, "coverage_end")) if ce else None
+        return SorMember(member_id, relationship, ssn, last, first, middle, birth, gender,
+                         student, disabled, begin, end)  # fmt: skip
+    return _member_checked(raw)
+
+
+def _member_checked(raw: dict[str, Any]) -> SorMember:
     gender = _str(raw, "gender")
     if gender not in ("M", "F", "U", ""):
         raise InvalidRecord("gender", "must be M, F or U")
@@ -138,7 +182,43 @@ def member_from_dict(raw: dict[str, Any]) -> SorMember:
     )
 
 
+_CONTRACT_STR = (
+    "contract_id", "program", "employer_id", "group_number", "plan_code", "insurance_line",
+    "coverage_level", "medicare", "program_option",
+)  # fmt: skip
+_CONTRACT_REQUIRED = ("contract_id", "program", "plan_code", "insurance_line", "coverage_level")
+
+
 def _contract_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    # Fast path: every text field present as a string, the required ones non-empty.
+    try:
+        fields = {k: raw[k] for k in _CONTRACT_STR}
+        effective = raw["effective_date"]
+        end = raw["end_date"]
+        months = raw["validated_months"]
+        employee_type = raw["employee_type"]
+    except KeyError:
+        return _contract_checked(raw)
+    if (
+        all(type(v) is str for v in fields.values())
+        and all(fields[k] for k in _CONTRACT_REQUIRED)
+        and employee_type in EMPLOYEE_TYPES
+        and type(months) is list
+        and all(type(m) is str for m in months)
+        and type(effective) is str
+    ):
+        start = _DATES.get(effective) or _date(effective, "effective_date")
+        stop = (_DATES.get(end) or _date(end, "end_date")) if end else None
+        if start is not None and (stop is None or stop >= start):
+            fields["employee_type"] = employee_type
+            fields["effective_date"] = start
+            fields["end_date"] = stop
+            fields["validated_months"] = tuple(months)
+            return fields
+    return _contract_checked(raw)
+
+
+def _contract_checked(raw: dict[str, Any]) -> dict[str, Any]:
     employee_type = _str(raw, "employee_type", True)
     if employee_type not in EMPLOYEE_TYPES:
         raise InvalidRecord("employee_type", "must be active, retiree or continuant")

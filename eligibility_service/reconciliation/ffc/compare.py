@@ -31,6 +31,7 @@ further. Nothing here logs values; discrepancies carry them for the (masked) rep
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ from ..x12 import Family, FileFinding, FileHeader, Member, X12Reader, iter_famil
 from . import normalize as norm
 from .matching import Person, SorIndex, coverage_dates
 from .rules import make
+
+_STUDENT = frozenset({"F", "P"})
 
 
 @dataclass
@@ -120,10 +123,17 @@ def compare(
     if not plan and header is not None:
         plan = header.application_sender
     run = _Compare(index, as_of, plan)
-    if first is not None:
-        for family in chain((first,), families):
-            run.family(family)
-    run.finish(headers or [], findings)
+    # The index is long-lived and cycle-free: move it (and whatever else is alive) out of
+    # the collector's way while the file streams, so each collection walks only the
+    # members in flight; unfreeze after, leaving the caller's heap as it was.
+    gc.freeze()
+    try:
+        if first is not None:
+            for family in chain((first,), families):
+                run.family(family)
+        run.finish(headers or [], findings)
+    finally:
+        gc.unfreeze()
     return run.result
 
 
@@ -157,7 +167,9 @@ class _Compare:
             for c in m.coverages:
                 if c.maintenance_type != "030":
                     self.not_audit_coverages += 1
-            ssn = norm.ssn(m.ssn)
+            ssn = m.ssn
+            if not (len(ssn) == 9 and ssn.isdigit()) or ssn in norm.PLACEHOLDER_SSNS:
+                ssn = norm.ssn(ssn)
             mid = norm.member_id(m)
             sid = m.subscriber_id
             if ssn and ssn in self.seen_ssn:
@@ -286,13 +298,15 @@ class _Compare:
             diff("demographics", person, m, "first_name", s.first_name, m.first_name,
                  "first name")  # fmt: skip
         # Dependent status.
-        if norm.code(m.relationship) != s.relationship:
+        if m.relationship != s.relationship and norm.code(m.relationship) != s.relationship:
             diff("dependents", person, m, "relationship", s.relationship, m.relationship,
                  "relationship to the subscriber")  # fmt: skip
-        if norm.student(m.student_status) != s.student:
+        if (m.student_status in _STUDENT) != s.student and norm.student(m.student_status) != (
+            s.student
+        ):
             diff("dependents", person, m, "student", "Y" if s.student else "N",
                  m.student_status, "student status")  # fmt: skip
-        if norm.disabled(m.handicap) != s.disabled:
+        if (m.handicap == "Y") != s.disabled and norm.disabled(m.handicap) != s.disabled:
             diff("dependents", person, m, "disabled", "Y" if s.disabled else "N", m.handicap,
                  "disabled status")  # fmt: skip
         subscriber = m.subscriber_indicator == "Y" and s.relationship == "18"
@@ -312,10 +326,14 @@ class _Compare:
             diff("employee_type", person, m, "medicare", c.medicare, m.medicare_plan,
                  "Medicare status")  # fmt: skip
         group = m.group_policy_number
-        if group and norm.code(group) != norm.code(c.group_number):
+        if group and group != c.group_number and norm.code(group) != norm.code(c.group_number):
             diff("plan_or_group", person, m, "group_number", c.group_number, group, "group")
         employer = m.refs.get("DX", "")
-        if employer and norm.code(employer) != norm.code(c.employer_id):
+        if (
+            employer
+            and employer != c.employer_id
+            and norm.code(employer) != norm.code(c.employer_id)
+        ):
             diff("plan_or_group", person, m, "employer_id", c.employer_id, employer, "employer")
 
     def _lines(self, m: Member, person: Person, subscriber: bool) -> None:
@@ -336,11 +354,17 @@ class _Compare:
                 diff("end_date", person, m, f"{line}.end_date", _iso(end),
                      _iso(cov.benefit_end), "coverage end date")  # fmt: skip
             if subscriber:
-                if norm.code(cov.plan) != norm.code(contract.plan_code):
+                if cov.plan != contract.plan_code and norm.code(cov.plan) != norm.code(
+                    contract.plan_code
+                ):
                     diff("plan_or_group", person, m, f"{line}.plan", contract.plan_code,
                          cov.plan, "plan")  # fmt: skip
-                level = norm.coverage_type(cov.coverage_level)
-                if level and level != norm.coverage_type(contract.coverage_level):
+                level = cov.coverage_level
+                if (
+                    level
+                    and level != contract.coverage_level
+                    and norm.coverage_type(level) != norm.coverage_type(contract.coverage_level)
+                ):
                     diff("coverage_level", person, m, f"{line}.coverage_level",
                          contract.coverage_level, cov.coverage_level,
                          "coverage type (single/family)")  # fmt: skip

@@ -17,6 +17,7 @@ from ..x12.models import Coverage, Member
 
 # HD03 codes that are all "health" to ETF; anything else (DEN, VIS, ...) stays as sent.
 HEALTH_LINES = frozenset({"HLT", "HMO", "PPO", "POS", "EPO", "HDH", "MM", "PDG"})
+_LINES = {code: "HLT" for code in HEALTH_LINES} | {"DEN": "DEN", "VIS": "VIS"}
 SINGLE_LEVELS = frozenset({"EMP", "IND"})
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
 _SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV", "V"})
@@ -43,10 +44,13 @@ def name(value: str) -> str:
     return _NOT_ALNUM.sub("", "".join(words))
 
 
+PLACEHOLDER_SSNS = frozenset({"000000000", "999999999"})
+
+
 def ssn(value: str) -> str:
     """Digits only; an all-zero or all-nine placeholder counts as none."""
     digits = value if value.isdigit() else "".join(ch for ch in value if ch.isdigit())
-    return "" if digits in ("", "000000000", "999999999") else digits
+    return "" if not digits or digits in PLACEHOLDER_SSNS else digits
 
 
 def gender(value: str) -> str:
@@ -88,7 +92,7 @@ def pick_coverage(coverages: Iterable[Coverage], as_of: date) -> dict[str, Cover
     """One coverage per normalised line: the one open on ``as_of``, else the latest begin."""
     chosen: dict[str, Coverage] = {}
     for c in coverages:
-        line = insurance_line(c.insurance_line)
+        line = _LINES.get(c.insurance_line) or insurance_line(c.insurance_line)
         old = chosen.get(line)
         if old is None or _rank(c, as_of) > _rank(old, as_of):
             chosen[line] = c
