@@ -36,11 +36,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
+
+import orjson
 
 from .record import EMPLOYEE_TYPES, SorContract, SorMember
 
@@ -329,8 +330,8 @@ def read_sor_jsonl(stream: IO[bytes], errors: list[LineError]) -> Iterator[SorCo
         if not line.strip():
             continue
         try:
-            raw = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raw = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
             _record(errors, LineError(number, "(line)", f"not JSON: {type(exc).__name__}"))
             continue
         try:
@@ -342,15 +343,15 @@ def read_sor_jsonl(stream: IO[bytes], errors: list[LineError]) -> Iterator[SorCo
 def write_sor_jsonl(contracts: Iterable[SorContract], out: IO[bytes]) -> int:
     """Write one contract per line; returns the number written."""
     n = 0
-    buffer: list[str] = []
+    buffer: list[bytes] = []
     for c in contracts:
-        buffer.append(json.dumps(contract_to_dict(c), separators=(",", ":")))
+        buffer.append(orjson.dumps(contract_to_dict(c)))
+        buffer.append(b"\n")
         n += 1
-        if len(buffer) >= 2000:
-            out.write(("\n".join(buffer) + "\n").encode())
+        if len(buffer) >= 4000:
+            out.write(b"".join(buffer))
             buffer = []
-    if buffer:
-        out.write(("\n".join(buffer) + "\n").encode())
+    out.write(b"".join(buffer))
     return n
 
 
