@@ -173,3 +173,6 @@ def test_index_can_be_reused_and_as_of_given() -> None:
     assert result.discrepancies == [] and result.plan == "P1"
     assert result.members == result.matched == 600
     assert result.sor_contracts == len(contracts)
+    # The same index again: the matches of the first run are forgotten.
+    again = compare(X12Reader(io.BytesIO(_834(8, 600, 0.0))), index)
+    assert again.discrepancies == [] and again.matched == 600

@@ -107,7 +107,11 @@ def compare(
     own by default) become ``file`` discrepancies; family-linkage findings are added to it.
     ``plan`` labels the discrepancies (defaults to the 834's sender, GS02).
     """
-    index = contracts if isinstance(contracts, SorIndex) else SorIndex(contracts)
+    if isinstance(contracts, SorIndex):
+        index = contracts
+        index.reset()
+    else:
+        index = SorIndex(contracts)
     if isinstance(source, X12Reader):
         headers = source.headers
         findings = source.findings

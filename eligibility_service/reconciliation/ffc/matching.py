@@ -108,6 +108,11 @@ class SorIndex:
                             by_ssn[ssn] = person
                 person.add(line, contract, member)
 
+    def reset(self) -> None:
+        """Forget the matches of a previous compare (an index can serve several files)."""
+        for person in self.persons.values():
+            person.matched = False
+
     def by_identity(self, contract_id: str, member_id: str) -> Person | None:
         return self.persons.get((contract_id, member_id))
 
