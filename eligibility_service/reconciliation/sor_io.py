@@ -416,7 +416,7 @@ def _read_csv_rows(reader: Iterator[list[str]], errors: list[LineError]) -> Iter
             raw = dict(zip(CSV_COLUMNS, values, strict=True))
             try:
                 fields = _contract_fields(raw)
-                member = member_from_dict(raw)
+                member = _member_from_row(values[contract_cols:])
             except InvalidRecord as exc:
                 _record(errors, LineError(number, exc.field, str(exc)))
                 continue
@@ -428,13 +428,30 @@ def _read_csv_rows(reader: Iterator[list[str]], errors: list[LineError]) -> Iter
                                       "contract's first row"))  # fmt: skip
             continue
         try:
-            members.append(member_from_dict(dict(zip(MEMBER_COLUMNS, values[contract_cols:],
-                                                     strict=True))))  # fmt: skip
+            members.append(_member_from_row(values[contract_cols:]))
         except InvalidRecord as exc:
             _record(errors, LineError(number, exc.field, str(exc)))
     done = finish()
     if done is not None:
         yield done
+
+
+_YN = {"Y": True, "N": False}
+
+
+def _member_from_row(cells: list[str]) -> SorMember:
+    """A member from its CSV cells (in :data:`MEMBER_COLUMNS` order); the fast path takes
+    the form the writer produces, anything else goes through :func:`member_from_dict`."""
+    mid, rel, ssn, last, first, middle, b, gender, student, disabled, cb, ce = cells
+    st = _YN.get(student)
+    di = _YN.get(disabled)
+    if mid and rel and gender in _GENDERS and st is not None and di is not None:
+        dates = _DATES
+        birth = (dates.get(b) or _date(b, "birth_date")) if b else None
+        begin = (dates.get(cb) or _date(cb, "coverage_begin")) if cb else None
+        end = (dates.get(ce) or _date(ce, "coverage_end")) if ce else None
+        return SorMember(mid, rel, ssn, last, first, middle, birth, gender, st, di, begin, end)
+    return member_from_dict(dict(zip(MEMBER_COLUMNS, cells, strict=True)))
 
 
 def _cell(value: Any) -> str:
