@@ -204,8 +204,7 @@ def _contract_fields(raw: dict[str, Any]) -> dict[str, Any]:
         all(type(v) is str for v in fields.values())
         and all(fields[k] for k in _CONTRACT_REQUIRED)
         and employee_type in EMPLOYEE_TYPES
-        and type(months) is list
-        and all(type(m) is str for m in months)
+        and (type(months) is str or (type(months) is list and all(type(m) is str for m in months)))
         and type(effective) is str
     ):
         start = _DATES.get(effective) or _date(effective, "effective_date")
@@ -214,7 +213,7 @@ def _contract_fields(raw: dict[str, Any]) -> dict[str, Any]:
             fields["employee_type"] = employee_type
             fields["effective_date"] = start
             fields["end_date"] = stop
-            fields["validated_months"] = tuple(months)
+            fields["validated_months"] = tuple(months.split() if type(months) is str else months)
             return fields
     return _contract_checked(raw)
 
@@ -382,6 +381,7 @@ def _read_csv_rows(reader: Iterator[list[str]], errors: list[LineError]) -> Iter
         _record(errors, LineError(1, missing[0], "column missing from the header"))
         return
     index = [header.index(c) for c in CSV_COLUMNS]
+    in_order = header == list(CSV_COLUMNS)  # as the writer makes it: no reordering needed
     width = len(header)
     contract_cols = len(CONTRACT_COLUMNS)
 
@@ -406,7 +406,7 @@ def _read_csv_rows(reader: Iterator[list[str]], errors: list[LineError]) -> Iter
         if len(row) != width:
             _record(errors, LineError(number, "(line)", f"{len(row)} columns, expected {width}"))
             continue
-        values = [row[i] for i in index]
+        values = row if in_order else [row[i] for i in index]
         key = tuple(values[:contract_cols])
         if current_key is None or (key[0], key[5]) != (current_key[0], current_key[5]):
             done = finish()
