@@ -86,9 +86,12 @@ class SorIndex:
 
     def _build(self, contracts: Iterable[SorContract]) -> None:
         persons, by_ssn, by_contract = self.persons, self.by_ssn, self.by_contract
+        lines, placeholders = normalize.LINES, normalize.PLACEHOLDER_SSNS
         for contract in contracts:
             self.contracts += 1
-            line = normalize.insurance_line(contract.insurance_line)
+            line = lines.get(contract.insurance_line) or normalize.insurance_line(
+                contract.insurance_line
+            )
             cid = contract.contract_id
             for member in contract.members:
                 key = (cid, member.member_id)
@@ -100,7 +103,9 @@ class SorIndex:
                         by_contract[cid] = [person]
                     else:
                         family.append(person)
-                    ssn = normalize.ssn(member.ssn)
+                    ssn = member.ssn
+                    if not (len(ssn) == 9 and ssn.isdigit()) or ssn in placeholders:
+                        ssn = normalize.ssn(ssn)
                     if ssn:
                         if ssn in by_ssn:
                             self.duplicate_ssns += 1

@@ -16,8 +16,8 @@ from datetime import date
 from ..x12.models import Coverage, Member
 
 # HD03 codes that are all "health" to ETF; anything else (DEN, VIS, ...) stays as sent.
-HEALTH_LINES = frozenset({"HLT", "HMO", "PPO", "POS", "EPO", "HDH", "MM", "PDG"})
-_LINES = {code: "HLT" for code in HEALTH_LINES} | {"DEN": "DEN", "VIS": "VIS"}
+HEALTHLINES = frozenset({"HLT", "HMO", "PPO", "POS", "EPO", "HDH", "MM", "PDG"})
+LINES = {code: "HLT" for code in HEALTHLINES} | {"DEN": "DEN", "VIS": "VIS"}
 SINGLE_LEVELS = frozenset({"EMP", "IND"})
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
 _SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV", "V"})
@@ -25,7 +25,7 @@ _SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV", "V"})
 
 def insurance_line(code: str) -> str:
     code = code.strip().upper()
-    return "HLT" if code in HEALTH_LINES else code
+    return "HLT" if code in HEALTHLINES else code
 
 
 def coverage_type(code: str) -> str:
@@ -92,7 +92,7 @@ def pick_coverage(coverages: Iterable[Coverage], as_of: date) -> dict[str, Cover
     """One coverage per normalised line: the one open on ``as_of``, else the latest begin."""
     chosen: dict[str, Coverage] = {}
     for c in coverages:
-        line = _LINES.get(c.insurance_line) or insurance_line(c.insurance_line)
+        line = LINES.get(c.insurance_line) or insurance_line(c.insurance_line)
         old = chosen.get(line)
         if old is None or _rank(c, as_of) > _rank(old, as_of):
             chosen[line] = c
