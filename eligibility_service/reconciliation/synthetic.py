@@ -323,13 +323,15 @@ def write_834(
     receiver_id: str = "WIETF",
     control_number: int = 1,
     reference: str = "FFC",
+    action: str = "4",
     flush_bytes: int = 1 << 18,
 ) -> Written834:
     """Write ``families`` as one interchange with one full-file audit 834 set.
 
     ``newline`` follows every segment terminator (``""`` for everything on one line,
-    ``"\\r\\n"`` for CR/LF). The ISA is the standard fixed 106 characters. Output goes to
-    ``out`` every ``flush_bytes`` or so; nothing else is buffered.
+    ``"\\r\\n"`` for CR/LF). ``action`` is BGN08 (``4`` verify; anything else only to
+    test how a compare treats a file that is not a full file). The ISA is the standard fixed
+    106 characters. Output goes to ``out`` every ``flush_bytes`` or so; nothing else is buffered.
     """
     d = delimiters or Delimiters()
     e, t = d.element, d.segment + newline
@@ -355,7 +357,7 @@ def write_834(
         seg("GS", "BE", sender_id, receiver_id, created, "0000", str(control_number), "X",
             "005010X220A1"),
         seg("ST", "834", "0001", "005010X220A1"),
-        seg("BGN", "00", reference, created, "0000", "", "", "", "4"),
+        seg("BGN", "00", reference, created, "0000", "", "", "", action),
         seg("DTP", "007", "D8", created),
         seg("N1", "P5", "STATE OF WISCONSIN ETF", "FI", "396000000"),
         seg("N1", "IN", "SYNTHETIC HEALTH PLAN", "FI", "390000000"),
