@@ -27,6 +27,8 @@ from .routes_cases import router as cases_router
 from .routes_decision_log import DecisionLogStatus, log_status
 from .routes_decision_log import router as decision_log_router
 from .routes_decisions import router as decisions_router
+from .routes_reconciliation import UPLOAD_PATHS as RECONCILIATION_UPLOADS
+from .routes_reconciliation import router as reconciliation_router
 from .routes_replay import router as replay_router
 from .routes_rule_sets import router as rule_sets_router
 from .routes_rulebook import router as rulebook_router
@@ -134,7 +136,9 @@ def create_app(
     app.state.decision_log = writer
     problems.install(app)
     app.add_middleware(
-        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, streamed=UPLOAD_PATHS
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        streamed=UPLOAD_PATHS + RECONCILIATION_UPLOADS,
     )
     app.include_router(decisions_router)
     app.include_router(rule_sets_router)
@@ -143,6 +147,7 @@ def create_app(
     app.include_router(decision_log_router)
     app.include_router(cases_router)
     app.include_router(replay_router)
+    app.include_router(reconciliation_router)
 
     _problem_responses_in_openapi(app)
 

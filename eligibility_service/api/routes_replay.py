@@ -31,7 +31,7 @@ class ReplayRequest(BaseModel):
         "case",
         description="'case': each case's own as-of date; or one date for every case.",
     )
-    max_detailed: int = Field(200, ge=0, le=10_000)
+    max_detailed: int = Field(200, ge=0, le=10_000, strict=True)
 
 
 class ReplayTotals(BaseModel):

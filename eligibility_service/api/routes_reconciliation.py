@@ -1,0 +1,134 @@
+"""Reconciliation over HTTP: upload the files, get the exception report back.
+
+Uploads are multipart form data. Starlette spools each file to a temporary file as it
+arrives (a few hundred kilobytes in memory at most), so a large 834 is never held whole;
+the compare then streams it. The CSV report is streamed back row by row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from ..reconciliation.report import ExceptionReport, csv_lines, to_html, to_json
+from ..reconciliation.run import InputError, citations_of, run_ffc, run_monthly, sor_format
+from .problems import FieldProblem, Problem
+
+router = APIRouter(prefix="/v1/reconciliation", tags=["reconciliation"])
+UPLOAD_PATHS = ("/v1/reconciliation/",)
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    413: {"model": Problem, "description": "Upload too large"},
+    422: {"model": Problem, "description": "An input cannot be used; errors name it"},
+}
+_REPORT_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The exception report (JSON, CSV or HTML, by ?format=)",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "text/csv": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    }
+}
+Format = Literal["json", "csv", "html"]
+
+
+def _respond(report: ExceptionReport, fmt: Format) -> Response:
+    if fmt == "csv":
+        name = f"exceptions-{report.source}-{report.as_of.isoformat()}.csv"
+        return StreamingResponse(
+            csv_lines(report),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    if fmt == "html":
+        return Response(to_html(report), media_type="text/html; charset=utf-8")
+    return Response(to_json(report), media_type="application/json")
+
+
+def _extract_format(upload: UploadFile, given: str | None) -> str:
+    if given:
+        return given
+    try:
+        return sor_format(upload.filename or "")
+    except InputError as exc:
+        raise FieldProblem("sor_format", f"{exc}; or say sor_format=csv|jsonl") from None
+
+
+def _size_check(request: Request, *uploads: UploadFile | None) -> None:
+    limit = request.app.state.settings.max_upload_bytes
+    for upload in uploads:
+        if upload is not None and upload.size is not None and upload.size > limit:
+            raise FieldProblem(upload.filename or "file", f"over {limit} bytes", 413)
+
+
+@router.post("/ffc", responses={**_REPORT_CONTENT, **_ERRORS})
+async def full_file_compare(
+    request: Request,
+    plan_file: Annotated[UploadFile, File(description="The health plan's 834 (005010X220A1).")],
+    sor_extract: Annotated[UploadFile, File(description="ETF's extract, JSON Lines or CSV.")],
+    plan: Annotated[str, Form(max_length=64, description="Default: the 834's sender.")] = "",
+    as_of: Annotated[date | None, Form(description="Default: the 834's as-of date.")] = None,
+    sor_format: Annotated[Literal["jsonl", "csv"] | None, Form()] = None,
+    history: Annotated[bool, Form(description="Record the run; count repeats.")] = True,
+    format: Format = "json",
+) -> Response:
+    """Full File Compare of a plan's 834 with ETF's records; every exception classified,
+    with severity, the side that should correct it and the provision that says so."""
+    _size_check(request, plan_file, sor_extract)
+    fmt = _extract_format(sor_extract, sor_format)
+    citations = citations_of(request.app.state.registry.provisions)
+    store = request.app.state.store if history else None
+    try:
+        report = await run_in_threadpool(
+            run_ffc,
+            plan_file.file,
+            sor_extract.file,
+            fmt,
+            citations,
+            plan=plan,
+            as_of=as_of,
+            input_name=plan_file.filename or "834",
+            store=store,
+        )
+    except InputError as exc:
+        raise FieldProblem(exc.field, str(exc)) from None
+    return _respond(report, format)
+
+
+@router.post("/monthly", responses={**_REPORT_CONTENT, **_ERRORS})
+async def monthly_report(
+    request: Request,
+    report_file: Annotated[UploadFile, File(description="The employer's monthly report.")],
+    sor_extract: Annotated[UploadFile, File(description="ETF's extract, JSON Lines or CSV.")],
+    employers: Annotated[UploadFile | None, File(description="Program options table.")] = None,
+    sor_format: Annotated[Literal["jsonl", "csv"] | None, Form()] = None,
+    history: Annotated[bool, Form()] = True,
+    format: Format = "json",
+) -> Response:
+    """Validate an employer's additions, changes and deletions against ETF's records and
+    the enrollment and termination rules."""
+    _size_check(request, report_file, sor_extract, employers)
+    fmt = _extract_format(sor_extract, sor_format)
+    registry = request.app.state.registry
+    store = request.app.state.store if history else None
+    try:
+        report, _missing = await run_in_threadpool(
+            run_monthly,
+            report_file.file,
+            sor_extract.file,
+            fmt,
+            request.app.state.decisions,
+            citations_of(registry.provisions),
+            employers_file=employers.file if employers is not None else None,
+            input_name=report_file.filename or "monthly report",
+            store=store,
+        )
+    except InputError as exc:
+        raise FieldProblem(exc.field, str(exc)) from None
+    return _respond(report, format)

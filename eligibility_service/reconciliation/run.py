@@ -1,0 +1,178 @@
+"""Run a reconciliation end to end: read the inputs, compare, remember, report.
+
+Shared by the CLI (``eligibility ffc``, ``eligibility monthly``) and the API
+(``POST /v1/reconciliation/...``) so both give the same report for the same files. Inputs are
+streams: the 834 and the employer's report are read as they arrive; ETF's extract is indexed
+in memory (it is the side every line is looked up in).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import IO, BinaryIO, cast
+
+from ..decisions.service import DecisionService
+from ..rules.provisions import ProvisionIndex
+from ..store.store import Store
+from .discrepancy import Discrepancy
+from .ffc.compare import compare
+from .history import Seen, record_run
+from .monthly.employers import read_employers
+from .monthly.result import not_validated
+from .monthly.validate import validate_report
+from .record import SorContract
+from .report import ExceptionReport
+from .sor_io import LineError, read_sor_csv, read_sor_jsonl
+from .x12 import X12Reader
+from .x12.tokens import X12ReadError
+
+
+class InputError(ValueError):
+    """An input cannot be used at all (its format, or nothing in it could be read)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def sor_format(name: str) -> str:
+    lower = name.lower()
+    if lower.endswith(".csv"):
+        return "csv"
+    if lower.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    raise InputError("sor_extract", f"{name}: say whether the extract is csv or jsonl")
+
+
+def read_sor(stream: IO[bytes], fmt: str, errors: list[LineError]) -> Iterator[SorContract]:
+    return read_sor_csv(stream, errors) if fmt == "csv" else read_sor_jsonl(stream, errors)
+
+
+def citations_of(provisions: ProvisionIndex) -> dict[str, str]:
+    return {pid: located.provision.citation for pid, located in provisions.by_id.items()}
+
+
+def _sor_errors(errors: list[LineError]) -> list[dict[str, object]]:
+    return [e.as_dict() for e in errors[:1000]]
+
+
+def run_ffc(
+    plan_file: IO[bytes],
+    sor_extract: IO[bytes],
+    sor_fmt: str,
+    citations: dict[str, str],
+    *,
+    plan: str = "",
+    as_of: date | None = None,
+    input_name: str = "834",
+    store: Store | None = None,
+    on_read: Callable[[], None] | None = None,
+) -> ExceptionReport:
+    """Compare a plan's 834 with ETF's extract; record the run in ``store`` if given."""
+    errors: list[LineError] = []
+    started = time.perf_counter()
+    contracts = list(read_sor(sor_extract, sor_fmt, errors))
+    if not contracts and errors:
+        raise InputError("sor_extract", f"no contract could be read ({len(errors)} bad lines)")
+    sor_seconds = time.perf_counter() - started
+    try:
+        reader = X12Reader(cast(BinaryIO, plan_file))
+        result = compare(reader, contracts, as_of=as_of, plan=plan)
+    except (X12ReadError, ValueError) as exc:  # not an 834, or no as-of date in it
+        raise InputError("plan_file", str(exc)) from None
+    if on_read is not None:
+        on_read()
+    found: list[Discrepancy] = result.discrepancies
+    run_id: str = ""
+    seen: dict[str, Seen] = {}
+    if store is not None:
+        run_id, seen = record_run(store, "ffc", result.plan, result.as_of, input_name, found)
+    report = ExceptionReport(
+        "ffc",
+        result.plan,
+        result.as_of,
+        input_name,
+        found,
+        citations,
+        seen,
+        run_id,
+        stats={
+            "members_in_file": result.members,
+            "families_in_file": result.families,
+            "etf_contracts": len(contracts),
+            "matched": result.matched,
+            "proposed_matches": result.proposed,
+            "etf_extract_lines_rejected": len(errors),
+            "seconds": round(time.perf_counter() - started, 2),
+            "etf_extract_seconds": round(sor_seconds, 2),
+        },
+    )
+    if errors:
+        _with_errors(report, errors)
+    return report
+
+
+def _with_errors(report: ExceptionReport, errors: list[LineError]) -> ExceptionReport:
+    report.stats["etf_extract_errors"] = _sor_errors(errors)
+    return report
+
+
+def run_monthly(
+    report_file: IO[bytes],
+    sor_extract: IO[bytes],
+    sor_fmt: str,
+    service: DecisionService,
+    citations: dict[str, str],
+    *,
+    employers_file: IO[bytes] | None = None,
+    input_name: str = "monthly report",
+    store: Store | None = None,
+) -> tuple[ExceptionReport, list[SorContract]]:
+    """Validate an employer's monthly report; also the contracts it left unvalidated."""
+    errors: list[LineError] = []
+    contracts = list(read_sor(sor_extract, sor_fmt, errors))
+    employers = None
+    if employers_file is not None:
+        employers, employer_errors = read_employers(
+            io.TextIOWrapper(employers_file, encoding="utf-8-sig", newline="")
+        )
+        if employer_errors:
+            first = employer_errors[0]
+            raise InputError("employers", f"line {first.line}: {first.column}: {first.message}")
+    result = validate_report(report_file, contracts, service, employers=employers)
+    months = sorted(result.months)
+    month = months[-1] if months else ""
+    as_of = date.fromisoformat(f"{month}-01") if month else date(1900, 1, 1)
+    employer_ids = sorted(
+        {v.employer_id for v in result.validated} | {d.plan for d in result.discrepancies if d.plan}
+    )
+    plan = ", ".join(employer_ids) if len(employer_ids) <= 3 else f"{len(employer_ids)} employers"
+    run_id: str = ""
+    seen: dict[str, Seen] = {}
+    if store is not None:
+        run_id, seen = record_run(store, "monthly", plan, as_of, input_name, result.discrepancies)
+    missing = not_validated(contracts, month, result) if month else []
+    report = ExceptionReport(
+        "monthly",
+        plan,
+        as_of,
+        input_name,
+        result.discrepancies,
+        citations,
+        seen,
+        run_id,
+        stats={
+            "lines_read": result.lines_read,
+            "lines_validated": len(result.validated),
+            "lines_rejected": result.lines_rejected,
+            "coverage_month": month,
+            "contracts_not_validated_for_the_month": len(missing),
+            "etf_extract_lines_rejected": len(errors),
+        },
+    )
+    if errors:
+        _with_errors(report, errors)
+    return report, missing
