@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import create_engine, func, select
@@ -26,7 +28,7 @@ from benchmarks.http_throughput import ROOT, ensure_wrk, run_wrk
 from eligibility_service.store.tables import DecisionLogEntry
 
 
-def start(port: int, data_dir: Path, log: str) -> subprocess.Popen[bytes]:
+def start(port: int, data_dir: Path, log: str, stderr: Any) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ELIGIBILITY_DATA_DIR": str(data_dir), "ELIGIBILITY_DECISION_LOG": log}
     proc = subprocess.Popen(
         [
@@ -42,7 +44,8 @@ def start(port: int, data_dir: Path, log: str) -> subprocess.Popen[bytes]:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
+        start_new_session=True,  # so a stop reaches the uvicorn workers too
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -51,7 +54,7 @@ def start(port: int, data_dir: Path, log: str) -> subprocess.Popen[bytes]:
                 return proc
         except httpx.TransportError:
             time.sleep(0.2)
-    proc.kill()
+    os.killpg(proc.pid, signal.SIGKILL)
     sys.exit("server did not start")
 
 
@@ -72,17 +75,24 @@ def main() -> None:
             for n, log in enumerate(("on", "off")):
                 port = args.port + 2 * repeat + n  # a fresh port: the last one may linger
                 url = f"http://127.0.0.1:{port}/v1/decisions/new-hire-enrollment"
-                server = start(port, data_dir, log)
+                server_log = (data_dir / f"server-{port}.log").open("wb")
+                server = start(port, data_dir, log, server_log)
                 try:
-                    run_wrk(wrk, url, body, args.connections, 2)  # warm up
+                    warm = run_wrk(wrk, url, body, args.connections, 2)  # warm up
                     r = run_wrk(wrk, url, body, args.connections, args.seconds)
                     results[log].append(r)
                     if log == "on":
                         requests_on += int(r["rps"] * args.seconds) + 1
                         status = httpx.get(f"http://127.0.0.1:{port}/ready").json()
+                    if log == "on":  # the warm-up was answered and logged too
+                        requests_on += int(warm["rps"] * 2)
                 finally:
-                    server.terminate()
-                    server.wait(timeout=30)
+                    os.killpg(server.pid, signal.SIGTERM)
+                    server.wait(timeout=60)
+                    server_log.close()
+                for line in (data_dir / f"server-{port}.log").read_text().splitlines():
+                    if "decision log" in line or "store" in line:
+                        print(f"server ({log}): {line}")
                 if log == "on":  # one worker's view: each worker process has its own writer
                     print(f"log on, one worker's log status: {status['decision_log']}")
         engine = create_engine(f"sqlite:///{data_dir / 'eligibility.sqlite3'}")

@@ -88,13 +88,13 @@ def replay(
     as_of = body.as_of if isinstance(body.as_of, str) else body.as_of.isoformat()
     target = ReplayTarget(body.suite, body.rule_set_version, as_of)
     # in-process: the server does not fork workers from a thread
-    report = replay_cases(
-        request.app.state.decisions,
-        store.protector,
-        stream_cases(store, body.suite),
-        target,
-        body.max_detailed,
-    )
+    cases = stream_cases(store, body.suite)
+    try:
+        report = replay_cases(
+            request.app.state.decisions, store.protector, cases, target, body.max_detailed
+        )
+    finally:
+        cases.close()  # give the database connection back even if replay failed half-way
     if format == "junit":
         return Response(junit_xml(report), media_type="application/xml")
     if format == "html":

@@ -8,6 +8,7 @@ the logged as-of date; the case id is ``log-<decision id>`` so doing it twice ad
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from datetime import datetime
 from typing import Any
 
@@ -49,17 +50,21 @@ def cases_from_log(
 ) -> ImportReport:
     decision_ids: dict[str, str] = {}
 
+    logged_decisions = queries.stream(store, question, since, until)
+
     def lines() -> Iterator[tuple[int, dict[str, Any] | InvalidLine]]:
-        for number, logged in enumerate(queries.stream(store, question, since, until), 1):
+        for number, logged in enumerate(logged_decisions, 1):
             record = _record(logged)
             decision_ids[record["case_id"]] = logged.decision_id
             yield number, record
 
-    return import_records(
-        store,
-        lines(),
-        "decision-log",
-        [suite],
-        progress=progress,
-        extra_rows=lambda r: {"decision_id": decision_ids.pop(r.case_id, None)},
-    )
+    # closing() returns the log's database connection even if the import fails half-way
+    with closing(logged_decisions):
+        return import_records(
+            store,
+            lines(),
+            "decision-log",
+            [suite],
+            progress=progress,
+            extra_rows=lambda r: {"decision_id": decision_ids.pop(r.case_id, None)},
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -137,7 +137,9 @@ CaseRow = tuple[Any, ...]
 process, which decodes it (:func:`case_from_row`)."""
 
 
-def stream_rows(store: Store, suite: str | None, batch: int = 2000) -> Iterator[CaseRow]:
+def stream_rows(
+    store: Store, suite: str | None, batch: int = 2000
+) -> Generator[CaseRow, None, None]:
     """The suite's cases (every case when ``suite`` is None) in id order, fetched in batches
     with a server-side cursor where the database has one: memory stays flat however many
     cases the suite holds."""
@@ -204,7 +206,9 @@ def case_from_row(row: CaseRow) -> StoredCase:
     )
 
 
-def stream_cases(store: Store, suite: str | None, batch: int = 2000) -> Iterator[StoredCase]:
+def stream_cases(
+    store: Store, suite: str | None, batch: int = 2000
+) -> Generator[StoredCase, None, None]:
     """:func:`stream_rows`, decoded."""
     for row in stream_rows(store, suite, batch):
         yield case_from_row(row)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import datetime
 from typing import Any
 
@@ -81,7 +81,7 @@ def stream(
     since: datetime | None = None,
     until: datetime | None = None,
     batch: int = 1000,
-) -> Iterator[LoggedDecision]:
+) -> Generator[LoggedDecision, None, None]:
     """Every matching logged decision, oldest first, read in batches (never all at once)."""
     query = _filtered(None, store, question, since, until)
     with store.engine.connect() as connection:

@@ -18,6 +18,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -248,14 +249,8 @@ def replay_suite(
     """Replay a suite from the store. With several workers, each reads its runs of cases
     from the database itself, so the parent only hands out id ranges and merges results."""
     if workers <= 1:
-        return replay_cases(
-            service,
-            store.protector,
-            stream_rows(store, target.suite),
-            target,
-            max_detailed,
-            progress,
-        )
+        with closing(stream_rows(store, target.suite)) as rows:
+            return replay_cases(service, store.protector, rows, target, max_detailed, progress)
     global _WORKER, _STORE_URL
     report = ReplayReport(target, max_detailed)
     _WORKER = _Replayer(service, store.protector, target)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -44,10 +46,21 @@ def open_store(settings: Settings, auto_migrate: bool | None = None) -> Store:
     engine = open_engine(settings.store_url)
     store = Store(engine, load_protector(settings.store_key, settings.key_file))
     if auto_migrate if auto_migrate is not None else is_sqlite(engine):
-        try:
-            migrate.upgrade(engine)
-        except Exception:
-            # another worker may have migrated the same file at the same moment
-            if not migrate.is_current(engine):
-                raise
+        _migrate_exclusively(engine, settings)
     return store
+
+
+def _migrate_exclusively(engine: Engine, settings: Settings) -> None:
+    """Migrate with a lock file held: server workers start together, and two migrations of
+    one SQLite file at once would fail one of them (and leave it without a decision log)."""
+    database = engine.url.database
+    on_disk = is_sqlite(engine) and database and database != ":memory:"
+    folder = Path(database).parent if on_disk and database else settings.data_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".migrate.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not migrate.is_current(engine):
+                migrate.upgrade(engine)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -201,8 +202,10 @@ def monthly(
     registry = load_registry(root, QUESTIONS)
     citations = {pid: p.provision.citation for pid, p in registry.provisions.by_id.items()}
     try:
-        with sor_path.open("rb") as sor, report_file.open("rb") as lines:
-            employers = employers_path.open("rb") if employers_path else None
+        with ExitStack() as files:
+            sor = files.enter_context(sor_path.open("rb"))
+            lines = files.enter_context(report_file.open("rb"))
+            employers = files.enter_context(employers_path.open("rb")) if employers_path else None
             report, missing = run_monthly(
                 lines,
                 sor,
