@@ -17,14 +17,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import create_engine, func, select
 
-from benchmarks.http_throughput import ROOT, ensure_wrk, run_wrk
+from benchmarks.http_throughput import ROOT, ensure_wrk, run_wrk, wait_ready
 from eligibility_service.store.tables import DecisionLogEntry
 
 
@@ -47,13 +46,8 @@ def start(port: int, data_dir: Path, log: str, stderr: Any) -> subprocess.Popen[
         stderr=stderr,
         start_new_session=True,  # so a stop reaches the uvicorn workers too
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.2)
+    if wait_ready(port, 120):
+        return proc
     os.killpg(proc.pid, signal.SIGKILL)
     sys.exit("server did not start")
 

@@ -55,15 +55,22 @@ def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
         ],
         cwd=ROOT,
     )
-    deadline = time.monotonic() + 60
+    if not wait_ready(port, 60):
+        proc.kill()
+        sys.exit("server did not start")
+    return proc
+
+
+def wait_ready(port: int, seconds: float) -> bool:
+    """Poll ``/ready`` until the service answers 200 (True) or time runs out (False)."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
-                return proc
+                return True
         except httpx.TransportError:
             time.sleep(0.2)
-    proc.kill()
-    sys.exit("server did not start")
+    return False
 
 
 def to_ms(value: str) -> float:

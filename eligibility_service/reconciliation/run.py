@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import IO, BinaryIO, cast
 
+from ..cases.importer import detect_format
 from ..decisions.service import DecisionService
 from ..rules.provisions import ProvisionIndex
 from ..store.store import Store
@@ -39,12 +40,11 @@ class InputError(ValueError):
 
 
 def sor_format(name: str) -> str:
-    lower = name.lower()
-    if lower.endswith(".csv"):
-        return "csv"
-    if lower.endswith((".jsonl", ".ndjson", ".json")):
-        return "jsonl"
-    raise InputError("sor_extract", f"{name}: say whether the extract is csv or jsonl")
+    """``csv`` or ``jsonl`` from the extract's file name (the case files' rule)."""
+    try:
+        return detect_format(name)
+    except ValueError as exc:
+        raise InputError("sor_extract", str(exc)) from None
 
 
 def read_sor(stream: IO[bytes], fmt: str, errors: list[LineError]) -> Iterator[SorContract]:
