@@ -42,6 +42,7 @@ CATEGORIES: dict[str, str] = {
     "report_program_option": "Program option not valid for the employer",
     "report_plan": "Plan differs from ETF's contract",
     "report_unknown_contract": "No such contract at ETF",
+    "report_already_covered": "Addition for someone ETF already covers",
     "report_line": "The report line cannot be read",
 }
 
@@ -62,16 +63,22 @@ class Discrepancy:
     etf_value: str = ""  # ETF's value (masked in reports when PHI)
     other_value: str = ""  # the plan's or employer's value
     line: int = 0  # report line, or 834 segment number, when there is one
+    # The n-th (n >= 2) discrepancy of one file with the same stable-id fields, e.g. two
+    # transaction sets with wrong counts: file-level findings name no contract or member.
+    occurrence: int = 0
 
     def __repr__(self) -> str:  # values may be PHI
         return f"Discrepancy({self.category}, {self.contract_id!r}, {self.field!r})"
 
     @property
     def id(self) -> str:
-        """Stable across runs: source, plan, category, contract, member, field."""
+        """Stable across runs: source, plan, category, contract, member, field (and the
+        occurrence, from the second on, so no two exceptions of one report share an id)."""
         key = "|".join(
             (self.source, self.plan, self.category, self.contract_id, self.member_id, self.field)
         )
+        if self.occurrence > 1:
+            key += f"|{self.occurrence}"
         return hashlib.sha256(key.encode()).hexdigest()[:20]
 
     def as_dict(self) -> dict[str, Any]:

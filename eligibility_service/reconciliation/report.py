@@ -33,7 +33,8 @@ COLUMNS = (
 
 
 def _masked(value: str, field_name: str) -> str:
-    masker = masker_for(field_name) if value else None
+    # Fields may be dotted (``HLT.effective_date``, ``etf.ssn``): the last part decides.
+    masker = masker_for(field_name.rsplit(".", 1)[-1]) if value else None
     return masker(value) if masker is not None else value
 
 

@@ -368,6 +368,21 @@ def _duplicate(case: _Case) -> bool:
     return True
 
 
+def _duplicate_at_etf(case: _Case) -> bool:
+    """ETF's extract gives a dependent the subscriber's SSN (a keying error at ETF): the
+    dependent is matched by id, so its SSN also differs from the plan's."""
+    f = case.family
+    sub = f.subscriber
+    deps = [i for i, m in enumerate(f.members) if i and m.ssn]
+    if not sub.ssn or not deps:
+        return False
+    m = f.members[case.rng.choice(deps)]
+    case.set_sor_member(m.member_id, ssn=sub.ssn)
+    case.expect("duplicate", m.member_id, "etf.ssn")
+    case.expect("demographics", m.member_id, "ssn")
+    return True
+
+
 def _proposed_match(case: _Case) -> bool:
     f = case.family
     candidates = [
@@ -400,6 +415,7 @@ INJECTIONS: dict[str, Callable[[_Case], bool]] = {
     "demographics": _demographics,
     "employee_type": _employee_type,
     "duplicate": _duplicate,
+    "duplicate_at_etf": _duplicate_at_etf,
     "proposed_match": _proposed_match,
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from eligibility_service.reconciliation.discrepancy import CATEGORIES, Discrepancy
 from eligibility_service.reconciliation.ffc import RULES, SorIndex, compare
 from eligibility_service.reconciliation.record import SorContract
+from eligibility_service.reconciliation.report import ExceptionReport, to_csv
 from eligibility_service.reconciliation.sor_io import (
     LineError,
     read_sor_csv,
@@ -29,7 +31,7 @@ from eligibility_service.reconciliation.synthetic_sor import (
     file_expectations,
     scenario,
 )
-from eligibility_service.reconciliation.x12 import X12Reader
+from eligibility_service.reconciliation.x12 import FileFinding, X12Reader
 
 AS_OF = date(2026, 10, 1)
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,8 +71,9 @@ def test_every_injected_discrepancy_and_nothing_else(seed: int) -> None:
     found = _run(_834(seed, members, rate, action), contracts)
     assert _keys(found) == expected
     assert len(found) == len(expected)  # no key reported twice
-    # Every category of the injector appears (the rotation reaches them all).
-    assert {e.category for e in expected} >= set(INJECTIONS)
+    # Every kind of the injector appears (the rotation reaches them all).
+    assert {e.category for e in expected} >= set(INJECTIONS) - {"duplicate_at_etf"}
+    assert any(e.field == "etf.ssn" for e in expected)  # duplicate_at_etf
 
 
 def test_all_ffc_categories_covered_across_seeds() -> None:
@@ -176,3 +179,46 @@ def test_index_can_be_reused_and_as_of_given() -> None:
     # The same index again: the matches of the first run are forgotten.
     again = compare(X12Reader(io.BytesIO(_834(8, 600, 0.0))), index)
     assert again.discrepancies == [] and again.matched == 600
+
+
+def test_two_file_findings_of_one_kind_have_their_own_stable_ids() -> None:
+    findings = [
+        FileFinding("se-count", "SE01 does not count the segments", 40),
+        FileFinding("se-count", "SE01 does not count the segments", 90),
+        FileFinding("ge-count", "GE01 does not count the sets", 95),
+    ]
+    found = compare([], [], as_of=AS_OF, plan="P1", findings=findings).discrepancies
+    assert [(d.field, d.line, d.occurrence) for d in found] == [
+        ("se-count", 40, 1), ("se-count", 90, 2), ("ge-count", 95, 1)
+    ]
+    assert len({d.id for d in found}) == 3
+    # The first of a kind keeps the id it always had (no occurrence in its key), so the
+    # history of earlier runs still recognises it; the same file again gives the same ids.
+    assert found[0].id == replace(found[0], occurrence=0).id
+    again = compare([], [], as_of=AS_OF, plan="P1", findings=list(findings)).discrepancies
+    assert [d.id for d in again] == [d.id for d in found]
+
+
+def test_an_ssn_twice_in_etfs_extract_is_etfs_to_correct_and_masked_in_reports() -> None:
+    contracts = list(contracts_sor(scenario(9, 400, AS_OF, rate=0.0)))
+    with_deps = next(
+        i for i, c in enumerate(contracts)
+        if c.insurance_line == "HLT" and c.subscriber.ssn and any(m.ssn for m in c.dependents)
+    )  # fmt: skip
+    c = contracts[with_deps]
+    sub, dep = c.subscriber, next(m for m in c.dependents if m.ssn)
+    contracts[with_deps] = replace(
+        c, members=tuple(replace(m, ssn=sub.ssn) if m is dep else m for m in c.members)
+    )
+    found = _run(_834(9, 400, 0.0), contracts)
+    assert _keys(found) == {
+        Expected("duplicate", c.contract_id, dep.member_id, "etf.ssn"),
+        Expected("demographics", c.contract_id, dep.member_id, "ssn"),  # matched by id
+    }
+    dup = next(d for d in found if d.category == "duplicate")
+    assert dup.correct_side == "etf" and dup.severity == "error"
+    assert sub.member_id in dup.message and sub.ssn not in dup.message
+    report = ExceptionReport("ffc", "P1", AS_OF, "plan.834", [dup], {})
+    (row,) = report.rows()
+    assert row["etf_value"] == f"***-**-{sub.ssn[-4:]}"
+    assert sub.ssn not in to_csv(report)

@@ -364,6 +364,70 @@ def test_deletion_of_unknown_contract(service: DecisionService) -> None:
     )
 
 
+def test_retirement_deletion_without_a_rule_end_is_a_warning_to_confirm(
+    service: DecisionService,
+) -> None:
+    facts = {"event": {"reason": "retirement", "termination_date": date(2004, 3, 12)}}
+    decision = decide(service, "coverage_termination", "state", facts)
+    assert decision["outcome"] == "approved"
+    assert decision["dates"].get("coverage_end_date") is None  # coverage may continue
+    line = row(
+        "deletion",
+        "C1",
+        event_reason="retirement",
+        event_date="2004-03-12",
+        termination_date="2004-03-12",
+        coverage_end_date="2004-04-30",
+    )
+    d = only(run(service, csv_text(line), [contract("C1")]))
+    assert (d.category, d.field, d.severity) == ("report_end_date", "coverage_end_date", "warning")
+    assert "no coverage_end_date" in d.message
+    assert set(d.provisions) == {"src-e25"} | cited(decision)
+
+
+# --- additions against ETF's contracts -------------------------------------------------------
+def _rules_start(service: DecisionService) -> date:
+    start: date = decide(service, "new_hire_enrollment", "state", HIRE_FACTS)["dates"][
+        "coverage_effective_date"
+    ]
+    return start
+
+
+def test_addition_etf_already_recorded_with_the_same_start_is_validated(
+    service: DecisionService,
+) -> None:
+    start = _rules_start(service)
+    result = run(service, csv_text(addition("C1", start)), [contract("C1", start=start)])
+    assert result.discrepancies == [] and len(result.validated) == 1
+
+
+def test_addition_after_an_ended_contract_is_a_re_enrolment(service: DecisionService) -> None:
+    start = _rules_start(service)
+    ended = contract("C1", start=date(2001, 1, 1), end=date(2002, 6, 30))
+    assert run(service, csv_text(addition("C1", start)), [ended]).discrepancies == []
+
+
+@pytest.mark.parametrize("employer", ["S0100", "S0200"])
+def test_addition_for_someone_already_covered(service: DecisionService, employer: str) -> None:
+    start = _rules_start(service)
+    held = contract("C1", employer, start=date(2001, 1, 1))
+    d = only(run(service, csv_text(addition("C1", start)), [held]))
+    assert (d.category, d.field, d.etf_value, d.other_value, d.correct_side) == (
+        "report_already_covered", "contract_id", "2001-01-01", start.isoformat(), "employer"
+    )
+    assert ("another employer" in d.message) == (employer != "S0100")
+    assert d.category in CATEGORIES
+
+
+def test_addition_etf_starts_on_another_date(service: DecisionService) -> None:
+    start = _rules_start(service)
+    later = date(start.year, start.month + 1, 1)
+    d = only(run(service, csv_text(addition("C1", start)), [contract("C1", start=later)]))
+    assert (d.category, d.field, d.etf_value, d.other_value) == (
+        "report_effective_date", "etf_effective_date", later.isoformat(), start.isoformat()
+    )
+
+
 # --- coverage level and dependents -----------------------------------------------------------
 @pytest.mark.parametrize(("level", "dependents"), [("single", "2"), ("family", "0")])
 def test_coverage_level_disagrees_with_dependents(

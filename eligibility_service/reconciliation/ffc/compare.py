@@ -26,7 +26,10 @@ What is compared for a matched pair:
 
 A person wholly absent from one side is one discrepancy with an empty field. Duplicates (an
 SSN, or a subscriber id + member id, already seen in the file) are reported and not compared
-further. Nothing here logs values; discrepancies carry them for the (masked) reports.
+further; an SSN held by two people in ETF's own extract is a ``duplicate`` with field
+``etf.ssn`` for ETF to correct. File-level findings of the same kind are numbered
+(``occurrence``) so each has its own stable id. Nothing here logs values; discrepancies carry
+them for the (masked) reports.
 """
 
 from __future__ import annotations
@@ -410,6 +413,22 @@ class _Compare:
                         relationship=person.member.relationship,
                     )
                 )
+        for first, later in self.index.duplicate_ssns:
+            out.append(
+                make(
+                    "duplicate",
+                    f"ETF's extract has this person's SSN on another person too (contract "
+                    f"{first.contract_id}, member {first.member.member_id}): ETF's records "
+                    "need correcting; this person was matched by id, not SSN",
+                    plan=self.plan,
+                    contract_id=later.contract_id,
+                    member_id=later.member.member_id,
+                    relationship=later.member.relationship,
+                    field="etf.ssn",
+                    etf_value=later.member.ssn,
+                    side="etf",
+                )
+            )
         for header in headers:
             if header.action != "4":
                 out.append(
@@ -438,7 +457,9 @@ class _Compare:
                     severity="warning",
                 )
             )
+        times: Counter[str] = Counter()
         for f in findings:
+            times[f.code] += 1
             out.append(
                 make(
                     "file",
@@ -447,5 +468,6 @@ class _Compare:
                     field=f.code,
                     line=f.segment_number,
                     severity=f.severity,
+                    occurrence=times[f.code],
                 )
             )

@@ -75,7 +75,10 @@ class SorIndex:
         self.by_ssn: dict[str, Person] = {}
         self.by_contract: dict[str, list[Person]] = {}
         self.contracts = 0
-        self.duplicate_ssns = 0  # the same SSN on two SoR people (ETF's own problem)
+        # The same SSN on two SoR people: ETF's own problem, reported by every compare as
+        # (the person who has it first in the extract, the later one). The later one is
+        # left out of ``by_ssn`` and can still be matched by its ids.
+        self.duplicate_ssns: list[tuple[Person, Person]] = []
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -107,8 +110,9 @@ class SorIndex:
                     if not (len(ssn) == 9 and ssn.isdigit()) or ssn in placeholders:
                         ssn = normalize.ssn(ssn)
                     if ssn:
-                        if ssn in by_ssn:
-                            self.duplicate_ssns += 1
+                        first = by_ssn.get(ssn)
+                        if first is not None:
+                            self.duplicate_ssns.append((first, person))
                         else:
                             by_ssn[ssn] = person
                 person.add(line, contract, member)

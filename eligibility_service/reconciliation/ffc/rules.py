@@ -9,7 +9,9 @@ place. It follows the recommended exception table of the FFC research note (sect
   reviews it (add the enrolment, or tell the plan to terminate it), so the side is **etf**;
 - SSN, birth date and gender are errors; names are warnings (as CLER treats them);
 - a member matched only by birth date, first name and relationship is **info** for a person
-  to confirm (side ``none``); the comparison of that pair is still reported separately.
+  to confirm (side ``none``); the comparison of that pair is still reported separately;
+- one SSN on two people of ETF's own extract is a ``duplicate`` for **etf** to correct (field
+  ``etf.ssn``): the plan cannot fix ETF's records, and the later person is matched by id.
 
 Every discrepancy cites ``src-e24`` plus the provision that makes the field matter.
 """
@@ -76,8 +78,12 @@ def make(
     other_value: str = "",
     line: int = 0,
     severity: Severity | None = None,
+    side: Side | None = None,
+    occurrence: int = 0,
 ) -> Discrepancy:
-    """A Discrepancy with the category's severity, side and citations filled in."""
+    """A Discrepancy with the category's severity, side and citations filled in
+    (``severity`` and ``side`` override the category's where one kind of it differs, e.g. a
+    duplicate SSN inside ETF's own extract is ETF's to correct)."""
     rule = RULES[category]
     base = field.rsplit(".", 1)[-1]
     if severity is None:
@@ -85,7 +91,7 @@ def make(
     return Discrepancy(
         category=category,
         severity=severity,
-        correct_side=rule.side,
+        correct_side=rule.side if side is None else side,
         message=message,
         provisions=FIELD_PROVISIONS.get(base, rule.provisions),
         source="ffc",
@@ -97,4 +103,5 @@ def make(
         etf_value=etf_value,
         other_value=other_value,
         line=line,
+        occurrence=occurrence,
     )

@@ -14,7 +14,14 @@ Why each check (brief section (k), ETF bulletins ``src-e25``):
   listed dependents (``src-e31``, ``src-e37``);
 * the program option must be one the employer has (``src-e38``; see :mod:`.employers`);
 * a change or deletion must be for a contract ETF has, of that employer, and a change must
-  agree with ETF's contract on plan and coverage level.
+  agree with ETF's contract on plan and coverage level;
+* an addition for a contract ETF already holds must be that enrolment (the same start): one
+  already in force on the addition's date is ``report_already_covered``, one ETF starts on
+  another date a ``report_effective_date`` (field ``etf_effective_date``); a contract that
+  ended before is a re-enrolment;
+* a deletion whose event the rules approve but for which they give no coverage end (a
+  retirement: coverage may continue as an annuitant's) is a warning for a person to confirm,
+  not an error: there is no date to hold the employer to.
 
 A rule-based check cites ``src-e25`` and every provision the decision's reasons cite, so the
 discrepancy carries the law that gives the expected date. Messages never contain the dates
@@ -239,8 +246,50 @@ class LineChecker:
             ]
         return contract, []
 
+    def _against_etf(self, line: ReportLine) -> list[Discrepancy]:
+        """An addition for a contract id ETF already holds: the same enrolment (same start)
+        is confirmed; coverage already in force on the addition's date, here or under another
+        employer, is an addition of someone covered; a contract ETF starts on another date
+        disagrees with the report. A contract that ended before is a re-enrolment."""
+        contract = self.contracts.get(line.contract_id)
+        effective = line.effective_date
+        if contract is None or effective is None or contract.effective_date == effective:
+            return []
+        if contract.end_date is not None and contract.end_date < effective:
+            return []
+        if contract.effective_date < effective:
+            where = (
+                "under another employer"
+                if contract.employer_id != line.employer_id
+                else "for this employer"
+            )
+            return [
+                self._d(
+                    line,
+                    "report_already_covered",
+                    "contract_id",
+                    f"An addition for a contract ETF already has in force {where} on the "
+                    "addition's effective date.",
+                    (REPORTS,),
+                    etf_value=_iso(contract.effective_date),
+                    other_value=_iso(effective),
+                )
+            ]
+        return [
+            self._d(
+                line,
+                "report_effective_date",
+                "etf_effective_date",
+                "The additions report's effective date differs from the start of ETF's "
+                "contract for it.",
+                (REPORTS,),
+                etf_value=_iso(contract.effective_date),
+                other_value=_iso(effective),
+            )
+        ]
+
     def _addition(self, line: ReportLine) -> list[Discrepancy]:
-        found: list[Discrepancy] = []
+        found = self._against_etf(line)
         if line.prospective_date != line.effective_date:
             found.append(
                 self._d(
@@ -341,7 +390,7 @@ class LineChecker:
                     f"The reported coverage end cannot be confirmed: {ruling.note}.",
                     ruling.provisions,
                     other_value=_iso(line.coverage_end_date),
-                    severity="error" if ruling.outcome in ("approved", "denied") else "warning",
+                    severity="error" if ruling.outcome == "denied" else "warning",
                 )
             )
         elif ruling.expected != line.coverage_end_date:
