@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
@@ -77,6 +77,14 @@ async def full_file_compare(
     sor_format: Annotated[Literal["jsonl", "csv"] | None, Form()] = None,
     history: Annotated[bool, Form(description="Record the run; count repeats.")] = True,
     format: Format = "json",
+    validate: Annotated[
+        bool,
+        Query(
+            description="Also validate the 834 against the implementation guide "
+            "(005010X220A1) with pyx12; each finding is a `file` exception. Slower: roughly "
+            "60 s per 22,000 members."
+        ),
+    ] = False,
 ) -> Response:
     """Full File Compare of a plan's 834 with ETF's records; every exception classified,
     with severity, the side that should correct it and the provision that says so."""
@@ -95,6 +103,7 @@ async def full_file_compare(
             as_of=as_of,
             input_name=plan_file.filename or "834",
             store=store,
+            validate=validate,
         )
     except InputError as exc:
         raise FieldProblem(exc.field, str(exc)) from None

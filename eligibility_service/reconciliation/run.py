@@ -20,6 +20,7 @@ from ..rules.provisions import ProvisionIndex
 from ..store.store import Store
 from .discrepancy import Discrepancy
 from .ffc.compare import compare
+from .ffc.rules import make
 from .history import Seen, record_run
 from .monthly.employers import read_employers
 from .monthly.result import not_validated
@@ -28,7 +29,12 @@ from .record import SorContract
 from .report import ExceptionReport
 from .sor_io import LineError, read_sor_csv, read_sor_jsonl
 from .x12 import X12Reader
+from .x12.ig_validation import IgValidation, validate_834
 from .x12.tokens import X12ReadError
+
+IG_MAX_FINDINGS = 1000
+"""Implementation-guide findings reported one by one; past that, one summary exception (a
+badly broken file would otherwise give a report of a finding per segment)."""
 
 
 class InputError(ValueError):
@@ -70,14 +76,26 @@ def run_ffc(
     input_name: str = "834",
     store: Store | None = None,
     on_read: Callable[[], None] | None = None,
+    validate: bool = False,
 ) -> ExceptionReport:
-    """Compare a plan's 834 with ETF's extract; record the run in ``store`` if given."""
+    """Compare a plan's 834 with ETF's extract; record the run in ``store`` if given.
+
+    ``validate`` also checks the 834 against the implementation guide with pyx12 (slower;
+    see :mod:`.x12.ig_validation`): each finding becomes a ``file`` exception for the plan.
+    The 834 is then read twice, so ``plan_file`` must be seekable (a file, or the API's
+    spooled upload); it is validated first and put back where it was.
+    """
     errors: list[LineError] = []
     started = time.perf_counter()
     contracts = list(read_sor(sor_extract, sor_fmt, errors))
     if not contracts and errors:
         raise InputError("sor_extract", f"no contract could be read ({len(errors)} bad lines)")
     sor_seconds = time.perf_counter() - started
+    ig: IgValidation | None = None
+    if validate:
+        if not plan_file.seekable():
+            raise InputError("plan_file", "validation reads the file twice: it must be seekable")
+        ig = validate_834(cast(BinaryIO, plan_file), max_findings=IG_MAX_FINDINGS)
     try:
         reader = X12Reader(cast(BinaryIO, plan_file))
         result = compare(reader, contracts, as_of=as_of, plan=plan)
@@ -86,6 +104,8 @@ def run_ffc(
     if on_read is not None:
         on_read()
     found: list[Discrepancy] = result.discrepancies
+    if ig is not None:
+        found.extend(ig_discrepancies(ig, result.plan))
     run_id: str = ""
     seen: dict[str, Seen] = {}
     if store is not None:
@@ -110,9 +130,44 @@ def run_ffc(
             "etf_extract_seconds": round(sor_seconds, 2),
         },
     )
+    if ig is not None:
+        report.stats["ig_validation_seconds"] = round(ig.seconds, 2)
+        report.stats["ig_findings"] = ig.total
     if errors:
         _with_errors(report, errors)
     return report
+
+
+def ig_discrepancies(ig: IgValidation, plan: str) -> list[Discrepancy]:
+    """Implementation-guide findings as ``file`` exceptions for the plan to correct.
+
+    The field (``ig:<code>:<element or segment>``) names the kind of finding, so each kind
+    has its own stable id and its repeats are counted across files; the line is the
+    segment's number. Past :data:`IG_MAX_FINDINGS`, one exception says how many more.
+    """
+    out = [
+        make(
+            "file",
+            f.message,
+            plan=plan,
+            field=f"ig:{f.kind}",
+            line=f.line,
+            severity=f.severity,
+        )
+        for f in ig.findings
+    ]
+    if ig.total > len(ig.findings):
+        out.append(
+            make(
+                "file",
+                f"implementation guide: {ig.total - len(ig.findings)} more findings not listed "
+                f"({ig.total} in all); validate the file with pyx12 for the full list",
+                plan=plan,
+                field="ig:more",
+                severity="error",
+            )
+        )
+    return out
 
 
 def _with_errors(report: ExceptionReport, errors: list[LineError]) -> ExceptionReport:
