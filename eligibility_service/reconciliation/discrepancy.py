@@ -13,7 +13,8 @@ Values may be PHI (SSNs, birth dates, names): reports mask them by field name th
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -71,12 +72,16 @@ class Discrepancy:
         return f"Discrepancy({self.category}, {self.contract_id!r}, {self.field!r})"
 
     @property
+    def key(self) -> tuple[str, ...]:
+        """What the stable id is made of, occurrence aside."""
+        return (self.source, self.plan, self.category, self.contract_id, self.member_id,
+                self.field)  # fmt: skip
+
+    @property
     def id(self) -> str:
         """Stable across runs: source, plan, category, contract, member, field (and the
         occurrence, from the second on, so no two exceptions of one report share an id)."""
-        key = "|".join(
-            (self.source, self.plan, self.category, self.contract_id, self.member_id, self.field)
-        )
+        key = "|".join(self.key)
         if self.occurrence > 1:
             key += f"|{self.occurrence}"
         return hashlib.sha256(key.encode()).hexdigest()[:20]
@@ -100,3 +105,22 @@ class Discrepancy:
             "message": self.message,
             "provisions": list(self.provisions),
         }
+
+
+def number_repeats(found: list[Discrepancy]) -> list[Discrepancy]:
+    """Number, in place and in order, the discrepancies of one run that share their stable-id
+    fields (file-level findings name no contract or member: two transaction sets with wrong
+    counts, a guide finding on many segments), so no two exceptions of a report share an id.
+    The first keeps occurrence 1, whose id is the plain one; running it again changes
+    nothing. Returns ``found``."""
+    times: Counter[tuple[str, ...]] = Counter(d.key for d in found)
+    if len(times) == len(found):
+        return found
+    seen: Counter[tuple[str, ...]] = Counter()
+    for i, d in enumerate(found):
+        key = d.key
+        if times[key] > 1:
+            seen[key] += 1
+            if d.occurrence != seen[key]:
+                found[i] = replace(d, occurrence=seen[key])
+    return found

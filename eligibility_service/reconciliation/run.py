@@ -18,7 +18,7 @@ from ..cases.importer import detect_format
 from ..decisions.service import DecisionService
 from ..rules.provisions import ProvisionIndex
 from ..store.store import Store
-from .discrepancy import Discrepancy
+from .discrepancy import Discrepancy, number_repeats
 from .ffc.compare import compare
 from .ffc.rules import make
 from .history import Seen, record_run
@@ -106,6 +106,7 @@ def run_ffc(
     found: list[Discrepancy] = result.discrepancies
     if ig is not None:
         found.extend(ig_discrepancies(ig, result.plan))
+        number_repeats(found)
     run_id: str = ""
     seen: dict[str, Seen] = {}
     if store is not None:

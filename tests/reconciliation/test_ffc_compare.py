@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from eligibility_service.reconciliation.discrepancy import CATEGORIES, Discrepancy
+from eligibility_service.reconciliation.discrepancy import (
+    CATEGORIES,
+    Discrepancy,
+    number_repeats,
+)
 from eligibility_service.reconciliation.ffc import RULES, SorIndex, compare
 from eligibility_service.reconciliation.record import SorContract
 from eligibility_service.reconciliation.report import ExceptionReport, to_csv
@@ -189,7 +193,9 @@ def test_two_file_findings_of_one_kind_have_their_own_stable_ids() -> None:
     ]
     found = compare([], [], as_of=AS_OF, plan="P1", findings=findings).discrepancies
     assert [(d.field, d.line, d.occurrence) for d in found] == [
-        ("se-count", 40, 1), ("se-count", 90, 2), ("ge-count", 95, 1)
+        ("se-count", 40, 1),
+        ("se-count", 90, 2),
+        ("ge-count", 95, 0),
     ]
     assert len({d.id for d in found}) == 3
     # The first of a kind keeps the id it always had (no occurrence in its key), so the
@@ -222,3 +228,19 @@ def test_an_ssn_twice_in_etfs_extract_is_etfs_to_correct_and_masked_in_reports()
     (row,) = report.rows()
     assert row["etf_value"] == f"***-**-{sub.ssn[-4:]}"
     assert sub.ssn not in to_csv(report)
+
+
+def test_number_repeats_numbers_only_repeats_and_is_idempotent() -> None:
+    def file_finding(fld: str, line: int) -> Discrepancy:
+        return compare([], [], as_of=AS_OF, plan="P1", findings=[
+            FileFinding(fld, "x", line)]).discrepancies[0]  # fmt: skip
+
+    found = [file_finding("ig:1:DTP", 5), file_finding("ig:7:HD03", 9),
+             file_finding("ig:1:DTP", 12), file_finding("ig:1:DTP", 20)]  # fmt: skip
+    plain_ids = [d.id for d in found]
+    number_repeats(found)
+    assert [d.occurrence for d in found] == [1, 0, 2, 3]
+    assert len({d.id for d in found}) == 4
+    assert [d.id for d in found][:2] == plain_ids[:2]  # a first occurrence keeps its id
+    again = number_repeats(list(found))
+    assert [d.id for d in again] == [d.id for d in found]

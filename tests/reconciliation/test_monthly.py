@@ -413,7 +413,11 @@ def test_addition_for_someone_already_covered(service: DecisionService, employer
     held = contract("C1", employer, start=date(2001, 1, 1))
     d = only(run(service, csv_text(addition("C1", start)), [held]))
     assert (d.category, d.field, d.etf_value, d.other_value, d.correct_side) == (
-        "report_already_covered", "contract_id", "2001-01-01", start.isoformat(), "employer"
+        "report_already_covered",
+        "contract_id",
+        "2001-01-01",
+        start.isoformat(),
+        "employer",
     )
     assert ("another employer" in d.message) == (employer != "S0100")
     assert d.category in CATEGORIES
@@ -424,7 +428,10 @@ def test_addition_etf_starts_on_another_date(service: DecisionService) -> None:
     later = date(start.year, start.month + 1, 1)
     d = only(run(service, csv_text(addition("C1", start)), [contract("C1", start=later)]))
     assert (d.category, d.field, d.etf_value, d.other_value) == (
-        "report_effective_date", "etf_effective_date", later.isoformat(), start.isoformat()
+        "report_effective_date",
+        "etf_effective_date",
+        later.isoformat(),
+        start.isoformat(),
     )
 
 

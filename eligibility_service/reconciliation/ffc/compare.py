@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 
-from ..discrepancy import Discrepancy
+from ..discrepancy import Discrepancy, number_repeats
 from ..record import SorContract
 from ..x12 import Family, FileFinding, FileHeader, Member, X12Reader, iter_families
 from . import normalize as norm
@@ -457,9 +457,7 @@ class _Compare:
                     severity="warning",
                 )
             )
-        times: Counter[str] = Counter()
         for f in findings:
-            times[f.code] += 1
             out.append(
                 make(
                     "file",
@@ -468,6 +466,6 @@ class _Compare:
                     field=f.code,
                     line=f.segment_number,
                     severity=f.severity,
-                    occurrence=times[f.code],
                 )
             )
+        number_repeats(out)

@@ -79,7 +79,6 @@ def make(
     line: int = 0,
     severity: Severity | None = None,
     side: Side | None = None,
-    occurrence: int = 0,
 ) -> Discrepancy:
     """A Discrepancy with the category's severity, side and citations filled in
     (``severity`` and ``side`` override the category's where one kind of it differs, e.g. a
@@ -103,5 +102,4 @@ def make(
         etf_value=etf_value,
         other_value=other_value,
         line=line,
-        occurrence=occurrence,
     )

@@ -14,6 +14,7 @@ from typing import IO
 
 from ...decisions.schema import DecisionOptions
 from ...decisions.service import DecisionService
+from ..discrepancy import number_repeats
 from ..record import SorContract
 from .checks import LineChecker
 from .employers import EmployerOptions, options_from_contracts
@@ -63,6 +64,7 @@ def validate_lines(
                     item.coverage_month,
                 )
             )
+    number_repeats(result.discrepancies)  # e.g. two lines about one contract and field
     return result
 
 
