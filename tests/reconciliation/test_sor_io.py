@@ -164,3 +164,37 @@ def write_jsonl_line(contract: SorContract) -> str:
     buf = io.BytesIO()
     write_sor_jsonl([contract], buf)
     return buf.getvalue().decode().strip()
+
+
+def test_jsonl_unhashable_values_are_bad_lines_not_a_crash() -> None:
+    line = json.loads(write_jsonl_line(_contracts()[0]))
+    member = line["members"][0]
+    lines = [
+        dict(line, members=[dict(member, coverage_end=["2026-01-01"])]),
+        dict(line, members=[dict(member, gender={"M": 1})]),
+        dict(line, end_date=["2026-01-01"]),
+    ]
+    errors: list[LineError] = []
+    text = "\n".join(json.dumps(x) for x in lines).encode()
+    assert list(read_sor_jsonl(io.BytesIO(text), errors)) == []
+    assert [(e.line, e.field) for e in errors] == [
+        (1, "members.0.coverage_end"),
+        (2, "members.0.gender"),
+        (3, "end_date"),
+    ]
+
+
+def test_csv_contract_whose_first_row_is_bad_after_a_good_one() -> None:
+    """The good contract is read once; the bad one's later rows lost their subscriber."""
+    contracts = [c for c in _contracts() if len(c.members) >= 2][:2]
+    buf = io.BytesIO()
+    write_sor_csv(contracts, buf)
+    rows = buf.getvalue().decode().splitlines()
+    header = rows[0].split(",")
+    first = 1 + len(contracts[0].members)  # the second contract's subscriber row
+    cells = rows[first].split(",")
+    cells[header.index("gender")] = "Q"
+    rows[first] = ",".join(cells)
+    errors: list[LineError] = []
+    assert list(read_sor_csv(io.BytesIO("\n".join(rows).encode()), errors)) == contracts[:1]
+    assert [(e.line, e.field) for e in errors] == [(first + 1, "gender"), (first + 2, "members")]
