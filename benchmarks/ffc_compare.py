@@ -7,8 +7,9 @@ temporary directory, then runs each phase **in its own subprocess** so that each
 
 (a) read the 834 (members/s);
 (b) read the SoR extract into contracts (members/s);
-(c) end to end: read the SoR, index it, stream the 834 through the compare; the time of
-    each step, the total, and the process's peak RSS.
+(c) end to end: read the SoR into a list and index it (as ``run_ffc`` does: building the
+    index while decoding measured 0.3 s slower than decoding, then indexing), stream the
+    834 through the compare; the time of each step, the total, and the process's peak RSS.
 
 The end-to-end run checks that the discrepancies found are exactly the injected ones.
 
@@ -77,7 +78,8 @@ def phase(name: str, tmp: Path, fmt: str, expected_path: Path) -> dict[str, obje
         start = time.perf_counter()
         errors = []
         with open(path_sor, "rb") as stream:
-            index = SorIndex(read_sor(stream, fmt, errors))  # gc paused while building
+            contracts = list(read_sor(stream, fmt, errors))  # as run_ffc reads it
+        index = SorIndex(contracts)  # gc paused while building
         indexed = time.perf_counter()
         gc.freeze()  # the index is long-lived: keep the collector off it
         with open(path_834, "rb") as stream:

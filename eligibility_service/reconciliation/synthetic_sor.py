@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from msgspec.structs import replace as sor_replace
+
 from .ffc import normalize as norm
 from .record import SorContract, SorMember
 from .synthetic import TruthCoverage, TruthFamily, TruthMember, generate_families
@@ -141,11 +143,10 @@ class _Case:
 
     def set_sor_member(self, member_id: str, **changes: object) -> None:
         self.contracts = [
-            replace(
+            sor_replace(
                 c,
                 members=tuple(
-                    replace(m, **changes) if m.member_id == member_id else m  # type: ignore[arg-type]
-                    for m in c.members
+                    sor_replace(m, **changes) if m.member_id == member_id else m for m in c.members
                 ),
             )
             for c in self.contracts
@@ -153,7 +154,7 @@ class _Case:
 
     def set_sor_contract(self, line: str | None, **changes: object) -> None:
         self.contracts = [
-            replace(c, **changes) if line is None or c.insurance_line == line else c  # type: ignore[arg-type]
+            sor_replace(c, **changes) if line is None or c.insurance_line == line else c
             for c in self.contracts
         ]
 
@@ -192,7 +193,7 @@ def _missing_at_etf(case: _Case) -> bool:
         mid = f.members[case.rng.choice(deps)].member_id
         case.expect("missing_at_etf", mid)
         case.contracts = [
-            replace(c, members=tuple(m for m in c.members if m.member_id != mid))
+            sor_replace(c, members=tuple(m for m in c.members if m.member_id != mid))
             for c in case.contracts
         ]
         return True
@@ -250,7 +251,9 @@ def _effective_date(case: _Case) -> bool:
     else:
         case.set_sor_contract("HLT", effective_date=begin)
         case.contracts = [
-            replace(c, members=(replace(c.members[0], coverage_begin=begin), *c.members[1:]))
+            sor_replace(
+                c, members=(sor_replace(c.members[0], coverage_begin=begin), *c.members[1:])
+            )
             if c.insurance_line == "HLT" else c
             for c in case.contracts
         ]  # fmt: skip
@@ -272,7 +275,9 @@ def _end_date(case: _Case) -> bool:
     else:
         case.set_sor_contract("HLT", end_date=new_end)
         case.contracts = [
-            replace(c, members=(replace(c.members[0], coverage_end=new_end), *c.members[1:]))
+            sor_replace(
+                c, members=(sor_replace(c.members[0], coverage_end=new_end), *c.members[1:])
+            )
             if c.insurance_line == "HLT" else c
             for c in case.contracts
         ]  # fmt: skip
