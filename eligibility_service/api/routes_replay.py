@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..cases.repository import stream_cases, suite_exists
+from ..decisions.types import CaseDate
 from ..replay.render import html_report, junit_xml
 from ..replay.report import ReplayTarget
 from ..replay.runner import replay_cases
@@ -27,7 +27,9 @@ class ReplayRequest(BaseModel):
         max_length=40,
         description="Version to decide with; default: the published one in force on as_of.",
     )
-    as_of: Literal["case"] | date = Field(
+    # The decisions' own date type (1900-2199, YYYY-MM-DD only): a date the decision options
+    # would refuse must be a 422 here, not an error half-way through a replay.
+    as_of: Literal["case"] | CaseDate = Field(
         "case",
         description="'case': each case's own as-of date; or one date for every case.",
     )

@@ -15,6 +15,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FIRST_CASE_DATE = date(1900, 1, 1)
+LAST_CASE_DATE = date(2199, 12, 31)
 
 
 def _iso_date_only(value: Any) -> Any:
@@ -28,7 +30,7 @@ def _iso_date_only(value: Any) -> Any:
 CaseDate = Annotated[
     date,
     BeforeValidator(_iso_date_only),
-    Field(ge=date(1900, 1, 1), le=date(2199, 12, 31)),
+    Field(ge=FIRST_CASE_DATE, le=LAST_CASE_DATE),
 ]
 Flag = Annotated[bool, Field(strict=True)]
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..decisions.types import FIRST_CASE_DATE, LAST_CASE_DATE
 from ..settings import REPO_ROOT
 from .store_access import database_option, store_for
 
@@ -19,9 +20,12 @@ def _as_of(value: str) -> str:
     if value == "case":
         return value
     try:
-        return date.fromisoformat(value).isoformat()
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r}: 'case' or a date YYYY-MM-DD") from None
+    if not FIRST_CASE_DATE <= day <= LAST_CASE_DATE:
+        raise click.BadParameter(f"{value!r}: decisions take dates from 1900 to 2199")
+    return day.isoformat()
 
 
 @click.command("replay")

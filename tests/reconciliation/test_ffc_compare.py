@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace as struct_replace
 
 from eligibility_service.reconciliation.discrepancy import (
     CATEGORIES,
@@ -213,8 +214,8 @@ def test_an_ssn_twice_in_etfs_extract_is_etfs_to_correct_and_masked_in_reports()
     )  # fmt: skip
     c = contracts[with_deps]
     sub, dep = c.subscriber, next(m for m in c.dependents if m.ssn)
-    contracts[with_deps] = replace(
-        c, members=tuple(replace(m, ssn=sub.ssn) if m is dep else m for m in c.members)
+    contracts[with_deps] = struct_replace(
+        c, members=tuple(struct_replace(m, ssn=sub.ssn) if m is dep else m for m in c.members)
     )
     found = _run(_834(9, 400, 0.0), contracts)
     assert _keys(found) == {

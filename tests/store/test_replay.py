@@ -173,6 +173,8 @@ def test_cli_replay_writes_every_report_and_gates_ci(
     assert "<svg" in (out / "r.html").read_text()
     unknown = CliRunner().invoke(main, ["replay", "--suite", "nope", *url], env=env)
     assert unknown.exit_code == 2 and "no suite 'nope'" in unknown.output
+    far = CliRunner().invoke(main, ["replay", "--as-of", "2200-01-01", *url], env=env)
+    assert far.exit_code == 2 and "1900 to 2199" in far.output
     bad_version = CliRunner().invoke(
         main, ["replay", "--suite", "history", "--version", "1999.9", *url], env=env
     )
@@ -194,6 +196,11 @@ def test_replay_over_http(suite: Store, store_settings: Settings, registry: Regi
         assert missing.status_code == 404 and missing.json()["errors"][0]["field"] == "suite"
         bad = c.post("/v1/replay", json={"suite": "history", "as_of": "yesterday"})
         assert bad.status_code == 422 and bad.json()["errors"][0]["field"].startswith("as_of")
+        # A date the decisions refuse is refused up front (it was a 500 half-way through).
+        for day in ("2200-01-01", "1899-12-31"):
+            far = c.post("/v1/replay", json={"suite": "history", "as_of": day})
+            assert far.status_code == 422, far.text
+            assert far.json()["errors"][0]["field"].startswith("as_of")
 
 
 def test_a_case_stored_under_another_facts_schema_is_validated_again(
