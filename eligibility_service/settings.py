@@ -1,49 +1,143 @@
-"""Service settings from the environment, with embedded defaults that need no server."""
+"""Service settings: one typed object from the environment and an optional settings file.
+
+Every setting is an ``ELIGIBILITY_<NAME>`` environment variable (the README has the table);
+``ELIGIBILITY_SETTINGS_FILE`` may name a dotenv-style file of the same variables, which the
+environment overrides. A bad value stops the service at start-up with the variable's name,
+never half-way through a request. pydantic-settings does the reading and converting, so the
+rules (``on``/``off``, numbers, paths, URLs) are the same for every setting.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "ELIGIBILITY_"
+
+SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
+"""Asymmetric JWS algorithms only: a shared-secret (HS*) or ``none`` token is never accepted,
+which is what rules out algorithm confusion (a public key used as an HMAC secret)."""
 
 
-def _flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in ("1", "true", "yes", "on"):
-        return True
-    if value.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"{name}={value!r}: expected on or off")
+class SettingsError(ValueError):
+    """A setting has a bad value; the message names the environment variable."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Where things are and what is switched on.
+class Settings(BaseSettings):
+    """Where things are, what is switched on, and whom to trust for tokens."""
 
-    ``ELIGIBILITY_ROOT``: folder holding rule_sets/, statutes/, contracts/, guidance/.
-    ``ELIGIBILITY_MAX_BODY_BYTES``: largest request body accepted (default 1 MiB).
-    ``ELIGIBILITY_MAX_UPLOAD_BYTES``: largest uploaded file (case files; default 4 GiB).
-    ``ELIGIBILITY_DATA_DIR``: where the embedded SQLite database and key file live
-    (default ``var/`` in the repository).
-    ``ELIGIBILITY_DATABASE_URL``: SQLAlchemy URL of the store (default: SQLite in the data
-    folder; ``postgresql://...`` uses psycopg 3).
-    ``ELIGIBILITY_DECISION_LOG``: ``on`` (default) records every decision; ``off`` does not.
-    ``ELIGIBILITY_STORE_KEY`` / ``ELIGIBILITY_STORE_KEY_FILE``: the key that encrypts
-    payloads (see :mod:`eligibility_service.store.protection`).
-    """
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, frozen=True, extra="forbid", validate_default=True
+    )
 
-    root: Path = REPO_ROOT
-    max_body_bytes: int = 1 << 20
-    max_upload_bytes: int = 4 << 30
-    data_dir: Path = REPO_ROOT / "var"
-    database_url: str | None = None
-    decision_log: bool = True
-    store_key: str | None = None
-    store_key_file: Path | None = None
+    # -- where things are --------------------------------------------------------------------
+    root: Path = Field(
+        REPO_ROOT, description="Folder holding rule_sets/, statutes/, contracts/, guidance/."
+    )
+    data_dir: Path = Field(
+        REPO_ROOT / "var",
+        description="Embedded SQLite database, store key and local token-signing key.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the store (default SQLite in the data folder; "
+        "postgresql://... uses psycopg 3).",
+    )
+    store_key: str | None = Field(
+        None, description="Key that encrypts stored payloads (urlsafe base64 of 32 bytes)."
+    )
+    store_key_file: Path | None = Field(
+        None, description="File holding the store key (default DATA_DIR/store.key)."
+    )
+
+    # -- limits and switches -----------------------------------------------------------------
+    max_body_bytes: Annotated[int, Field(ge=1024)] = Field(
+        1 << 20, description="Largest JSON request body accepted, in bytes."
+    )
+    max_upload_bytes: Annotated[int, Field(ge=1024)] = Field(
+        4 << 30, description="Largest uploaded file (case files, 834s, extracts), in bytes."
+    )
+    decision_log: bool = Field(True, description="Record every decision answered over HTTP.")
+
+    # -- authentication and authorization ------------------------------------------------------
+    auth: bool = Field(
+        True,
+        description="Require bearer tokens. off is for benchmarks on a closed machine only: "
+        "the service then logs a warning at start and treats every caller as anonymous.",
+    )
+    auth_issuer: str | None = Field(
+        None,
+        description="Issuer (iss) of accepted tokens: an identity provider's URL. Unset: the "
+        "service is its own local issuer with a key in DATA_DIR/auth/.",
+    )
+    auth_audience: str = Field(
+        "etf-eligibility", min_length=1, description="Audience (aud) tokens must name."
+    )
+    auth_jwks_url: str | None = Field(
+        None,
+        description="The identity provider's JWKS URL (default: jwks_uri of the issuer's "
+        "OpenID discovery document).",
+    )
+    auth_jwks_file: Path | None = Field(
+        None, description="A JWKS file to trust instead of fetching one."
+    )
+    auth_token_url: str | None = Field(
+        None,
+        description="Token endpoint shown in /docs (default: the discovery document's).",
+    )
+    auth_algorithms: Annotated[tuple[str, ...], NoDecode] = Field(
+        ("RS256", "PS256", "ES256"),
+        description="JWS algorithms accepted (comma-separated; asymmetric ones only).",
+    )
+    auth_clock_skew_seconds: Annotated[int, Field(ge=0, le=300)] = Field(
+        30, description="Leeway for exp, nbf and iat, in seconds."
+    )
+    auth_require_typ: bool = Field(True, description='Require the RFC 9068 header typ "at+jwt".')
+    auth_jwks_cache_seconds: Annotated[int, Field(ge=10, le=86_400)] = Field(
+        300, description="How long fetched signing keys are kept before refetching."
+    )
+    public_rules: bool = Field(
+        True,
+        description="Law and rules (rule sets, versions, diff, provisions, rule book) need no "
+        "token; off: they need the rules:read scope.",
+    )
+    public_metrics: bool = Field(
+        False, description="GET /metrics without a token (off: the metrics scope)."
+    )
+
+    # -- operations ----------------------------------------------------------------------------
+    log_format: Literal["console", "json"] = Field(
+        "console", description="console: readable lines; json: one JSON object per line."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Least severe log level written."
+    )
+
+    @field_validator("auth_algorithms", mode="before")
+    @classmethod
+    def _split_algorithms(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("auth_algorithms")
+    @classmethod
+    def _asymmetric_only(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [a for a in value if a not in SIGNING_ALGORITHMS]
+        if bad or not value:
+            raise ValueError(f"accepted algorithms are {', '.join(SIGNING_ALGORITHMS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _trust_is_configured(self) -> Settings:
+        if self.auth_issuer is None and (self.auth_jwks_url or self.auth_jwks_file):
+            raise ValueError("auth_jwks_url and auth_jwks_file need auth_issuer")
+        return self
 
     @property
     def store_url(self) -> str:
@@ -53,16 +147,33 @@ class Settings:
     def key_file(self) -> Path:
         return self.store_key_file or self.data_dir / "store.key"
 
+    @property
+    def local_issuer(self) -> bool:
+        """True when the service signs and trusts its own tokens (the embedded default)."""
+        return self.auth_issuer is None
+
     @classmethod
-    def from_env(cls) -> Settings:
-        key_file = os.environ.get("ELIGIBILITY_STORE_KEY_FILE")
-        return cls(
-            root=Path(os.environ.get("ELIGIBILITY_ROOT", str(REPO_ROOT))),
-            max_body_bytes=int(os.environ.get("ELIGIBILITY_MAX_BODY_BYTES", str(1 << 20))),
-            max_upload_bytes=int(os.environ.get("ELIGIBILITY_MAX_UPLOAD_BYTES", str(4 << 30))),
-            data_dir=Path(os.environ.get("ELIGIBILITY_DATA_DIR", str(REPO_ROOT / "var"))),
-            database_url=os.environ.get("ELIGIBILITY_DATABASE_URL") or None,
-            decision_log=_flag("ELIGIBILITY_DECISION_LOG", True),
-            store_key=os.environ.get("ELIGIBILITY_STORE_KEY") or None,
-            store_key_file=Path(key_file) if key_file else None,
-        )
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Settings from the environment (and ``ELIGIBILITY_SETTINGS_FILE``); a bad value
+        raises :class:`SettingsError` naming the variable."""
+        env_file = os.environ.get(f"{ENV_PREFIX}SETTINGS_FILE") or None
+        if env_file is not None and not Path(env_file).is_file():
+            raise SettingsError(f"{ENV_PREFIX}SETTINGS_FILE: no such file")
+        try:
+            return cls(_env_file=env_file, **overrides)
+        except ValidationError as exc:
+            raise SettingsError(describe_validation(exc)) from None
+
+    def with_changes(self, **changes: Any) -> Settings:
+        """A copy with some settings changed, validated like the original."""
+        return type(self).model_validate({**self.model_dump(), **changes})
+
+
+def describe_validation(exc: ValidationError) -> str:
+    """Each bad setting as ``ELIGIBILITY_NAME: message``; the value itself is not repeated
+    (it may be a key)."""
+    lines = []
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "settings"
+        lines.append(f"{ENV_PREFIX}{name.upper()}: {error['msg']}")
+    return "; ".join(lines)

@@ -16,6 +16,7 @@ from eligibility_service.rules.registry import load_registry
 
 from .conftest import ROOT
 from .server import running_service
+from .tokens import bearer
 
 URL = "/v1/decisions/new-hire-enrollment"
 _REGISTRY = load_registry(ROOT, QUESTIONS)
@@ -29,7 +30,7 @@ EXAMPLES = [
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[httpx.Client]:
-    with running_service() as base, httpx.Client(base_url=base, timeout=10) as c:
+    with running_service() as base, httpx.Client(base_url=base, timeout=10, headers=bearer()) as c:
         yield c
 
 

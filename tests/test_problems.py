@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 
 from eligibility_service.api.app import create_app
 
+from .tokens import bearer
+
 
 def test_unexpected_error_is_a_problem_and_logs_no_phi(caplog: pytest.LogCaptureFixture) -> None:
     app = create_app()
@@ -17,7 +19,9 @@ def test_unexpected_error_is_a_problem_and_logs_no_phi(caplog: pytest.LogCapture
     async def boom() -> None:
         raise RuntimeError("SSN 123-45-6789 born 1961-04-01")
 
-    client = TestClient(app, raise_server_exceptions=False)
+    client = TestClient(
+        app, raise_server_exceptions=False, headers=bearer(app.state.settings.data_dir)
+    )
     with caplog.at_level(logging.ERROR, logger="eligibility_service.api"):
         response = client.get("/boom")
     assert response.status_code == 500

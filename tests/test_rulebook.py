@@ -20,6 +20,7 @@ from eligibility_service.rulebook.markup import linked_expr, message_html
 from eligibility_service.rules.registry import Registry, load_registry
 
 from .conftest import ROOT
+from .tokens import bearer
 
 
 class Page(HTMLParser):
@@ -205,7 +206,7 @@ def test_book_counts(registry: Registry) -> None:
 
 @pytest.fixture(scope="module")
 def client(registry: Registry) -> TestClient:
-    return TestClient(create_app(registry=registry))
+    return TestClient(create_app(registry=registry), headers=bearer())
 
 
 def test_api_serves_index_and_version_pages(client: TestClient) -> None:

@@ -31,6 +31,7 @@ from eligibility_service.versioning.render import (
 )
 
 from .conftest import ROOT
+from .tokens import bearer
 
 CATALOGUE = """\
 catalogue:
@@ -394,7 +395,7 @@ def test_cli_impact_html(root: Path, tmp_path: Path) -> None:
 
 
 def test_api_diff_json_html_and_problems(registry: Registry) -> None:
-    client = TestClient(create_app(registry=registry))
+    client = TestClient(create_app(registry=registry), headers=bearer())
     url = "/v1/rule-sets/state/diff"
     got = client.get(url, params={"from": "2026.1", "to": "2090.1"})
     assert got.status_code == 200 and got.headers["content-type"] == "application/json"

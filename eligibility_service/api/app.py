@@ -17,9 +17,11 @@ from ..decision_log.writer import DecisionLogWriter, describe_error
 from ..decisions.questions import QUESTIONS
 from ..decisions.service import DecisionService
 from ..rules.registry import Registry, load_registry
+from ..security.verifier import TokenVerifier
 from ..settings import Settings
 from ..store.store import Store, open_store
-from . import problems
+from . import auth, problems
+from .auth import PUBLIC, AccessControlMiddleware, RoutePolicy
 from .body_limit import BodyLimitMiddleware
 from .problems import Problem
 from .routes_cases import UPLOAD_PATHS
@@ -49,7 +51,7 @@ class Readiness(BaseModel):
     decision_log: DecisionLogStatus
 
 
-def _problem_responses_in_openapi(app: FastAPI) -> None:
+def _problem_responses_in_openapi(app: FastAPI, settings: Settings) -> None:
     """Document every error response as application/problem+json with the Problem schema.
 
     FastAPI documents errors as application/json with its own validation-error schema; the
@@ -71,9 +73,13 @@ def _problem_responses_in_openapi(app: FastAPI) -> None:
                 if operation.get("requestBody") or operation.get("parameters"):
                     responses.setdefault("422", {"description": "Invalid request"})
                 responses.setdefault("500", {"description": "Internal error"})
+                if operation.get("security"):
+                    responses.setdefault("401", {"description": "No token, or a bad one"})
+                    responses.setdefault("403", {"description": "The token lacks the scope"})
                 for code, response in responses.items():
                     if code.isdigit() and int(code) >= 400:
                         response["content"] = {"application/problem+json": {"schema": problem_ref}}
+        auth.document_security(doc, settings)
         schemas = doc.setdefault("components", {}).setdefault("schemas", {})
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
@@ -135,11 +141,7 @@ def create_app(
     app.state.store_error = store_error
     app.state.decision_log = writer
     problems.install(app)
-    app.add_middleware(
-        BodyLimitMiddleware,
-        max_bytes=settings.max_body_bytes,
-        streamed=UPLOAD_PATHS + RECONCILIATION_UPLOADS,
-    )
+    auth.install(app)
     app.include_router(decisions_router)
     app.include_router(rule_sets_router)
     app.include_router(rulebook_router)
@@ -149,14 +151,14 @@ def create_app(
     app.include_router(replay_router)
     app.include_router(reconciliation_router)
 
-    _problem_responses_in_openapi(app)
+    _problem_responses_in_openapi(app, settings)
 
-    @app.get("/health", response_model=Health, tags=["operations"])
+    @app.get("/health", response_model=Health, tags=["operations"], openapi_extra=PUBLIC)
     async def health() -> Health:
         """Liveness: the process answers."""
         return Health(status="ok", version=__version__)
 
-    @app.get("/ready", response_model=Readiness, tags=["operations"])
+    @app.get("/ready", response_model=Readiness, tags=["operations"], openapi_extra=PUBLIC)
     async def ready() -> Readiness:
         """Readiness: rule sets are compiled and loaded."""
         return Readiness(
@@ -166,4 +168,20 @@ def create_app(
             decision_log=log_status(app),
         )
 
+    # Middleware runs outermost-last-added: the access check runs before the body limit, so a
+    # caller without a token is refused before its body is read.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        streamed=UPLOAD_PATHS + RECONCILIATION_UPLOADS,
+    )
+    if not settings.auth:
+        logger.warning("authentication is OFF: every caller may do everything (benchmarks only)")
+    app.state.verifier = TokenVerifier.from_settings(settings)
+    app.add_middleware(
+        AccessControlMiddleware,
+        settings=settings,
+        verifier=app.state.verifier,
+        policy=RoutePolicy.from_openapi(app.openapi()),
+    )
     return app

@@ -14,11 +14,13 @@ from ..cases import repository
 from ..cases.from_log import cases_from_log
 from ..cases.importer import ImportReport, import_stream
 from ..cases.model import SUITE_NAME
+from ..security.scopes import Scope
+from .auth import require
 from .problems import FieldProblem, Problem
 from .routes_decision_log import Instant, store_of
 from .uploads import spool_body
 
-router = APIRouter(tags=["case store"])
+router = APIRouter(tags=["case store"], dependencies=[require(Scope.CASES)])
 UPLOAD_PATHS = ("/v1/cases/import",)
 
 _ERRORS: dict[int | str, dict[str, Any]] = {

@@ -16,10 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..decision_log import queries
 from ..decision_log.reproduce import reproduce
+from ..security.scopes import Scope
 from ..store.store import Store
+from .auth import require
 from .problems import FieldProblem, Problem
 
-router = APIRouter(prefix="/v1/decision-log", tags=["decision log"])
+router = APIRouter(
+    prefix="/v1/decision-log",
+    tags=["decision log"],
+    dependencies=[require(Scope.DECISION_LOG_READ)],
+)
 
 Instant = Annotated[datetime, Field(strict=True)]
 """A date-time written as ISO 8601 text (no Unix timestamps, whatever pydantic would take)."""

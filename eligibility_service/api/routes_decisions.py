@@ -21,18 +21,16 @@ from ..decisions.requests import request_model
 from ..decisions.schema import DecisionResponse
 from ..decisions.service import DecisionService, to_json
 from ..rules.question import QuestionSpec
+from ..security.scopes import Scope
+from .auth import principal_of, require
 from .problems import FieldProblem, Problem
 
-router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
+router = APIRouter(prefix="/v1/decisions", tags=["decisions"], dependencies=[require(Scope.DECIDE)])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": Problem, "description": "Request body too large"},
     422: {"model": Problem, "description": "Invalid request; errors name the fields"},
 }
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _endpoint(spec: QuestionSpec) -> Callable[..., Awaitable[Response]]:
@@ -66,7 +64,7 @@ def _endpoint(spec: QuestionSpec) -> Callable[..., Awaitable[Response]]:
             PendingDecision(
                 decision_id=decision_id,
                 logged_at=datetime.now(UTC),
-                caller=caller or _client(request),
+                caller=_caller(principal_of(request).client_id, caller),
                 subject_id=subject_id or None,
                 request={
                     "question": spec.name,
@@ -95,6 +93,12 @@ def _endpoint(spec: QuestionSpec) -> Callable[..., Awaitable[Response]]:
     return decide
 
 
+def _caller(client_id: str, label: str | None) -> str:
+    """The authenticated client, with the caller's own label (X-Caller) beside it, never
+    instead of it."""
+    return f"{client_id} ({label})" if label else client_id
+
+
 _LOG_HEADERS: dict[str, Any] = {
     "parameters": [
         {
@@ -102,7 +106,8 @@ _LOG_HEADERS: dict[str, Any] = {
             "in": "header",
             "required": False,
             "schema": {"type": "string", "maxLength": 200},
-            "description": "Name of the calling system, recorded in the decision log.",
+            "description": "A label of the calling system's own (e.g. a job name), recorded "
+            "in the decision log beside the token's client id, which it never replaces.",
         },
         {
             "name": "X-Subject-Id",

@@ -16,9 +16,13 @@ from fastapi.responses import StreamingResponse
 
 from ..reconciliation.report import ExceptionReport, csv_lines, to_html, to_json
 from ..reconciliation.run import InputError, citations_of, run_ffc, run_monthly, sor_format
+from ..security.scopes import Scope
+from .auth import require
 from .problems import FieldProblem, Problem
 
-router = APIRouter(prefix="/v1/reconciliation", tags=["reconciliation"])
+router = APIRouter(
+    prefix="/v1/reconciliation", tags=["reconciliation"], dependencies=[require(Scope.RECONCILE)]
+)
 UPLOAD_PATHS = ("/v1/reconciliation/",)
 
 _ERRORS: dict[int | str, dict[str, Any]] = {

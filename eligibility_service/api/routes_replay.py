@@ -12,10 +12,12 @@ from ..decisions.types import CaseDate
 from ..replay.render import html_report, junit_xml
 from ..replay.report import ReplayTarget
 from ..replay.runner import replay_cases
+from ..security.scopes import Scope
+from .auth import require
 from .problems import FieldProblem, Problem
 from .routes_decision_log import store_of
 
-router = APIRouter(tags=["replay"])
+router = APIRouter(tags=["replay"], dependencies=[require(Scope.CASES)])
 
 
 class ReplayRequest(BaseModel):

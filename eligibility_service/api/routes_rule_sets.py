@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Request
 
 from ..rules.registry import Registry, VersionNotFound
+from ..security.scopes import Scope
+from .auth import require
 from .problems import Problem
 from .views import (
     ProvisionView,
@@ -17,7 +19,7 @@ from .views import (
     version_summary,
 )
 
-router = APIRouter(prefix="/v1", tags=["rule sets"])
+router = APIRouter(prefix="/v1", tags=["rule sets"], dependencies=[require(Scope.RULES_READ)])
 _NOT_FOUND: dict[int | str, dict[str, object]] = {
     404: {"model": Problem, "description": "Not found"}
 }

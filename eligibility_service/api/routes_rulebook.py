@@ -17,9 +17,11 @@ from fastapi.responses import HTMLResponse
 from ..rulebook.render import Page, render_index, render_version
 from ..rules.compiled import CompiledRuleSet
 from ..rules.registry import Registry, VersionNotFound
+from ..security.scopes import Scope
+from .auth import require
 from .problems import Problem
 
-router = APIRouter(tags=["rule book"])
+router = APIRouter(tags=["rule book"], dependencies=[require(Scope.RULES_READ)])
 
 Id = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 _HTML: dict[int | str, dict[str, object]] = {

@@ -8,12 +8,14 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..rules.registry import Registry, VersionNotFound
+from ..security.scopes import Scope
 from ..versioning.diff import VersionDiff, diff_versions
 from ..versioning.render import diff_html
+from .auth import require
 from .problems import Problem
 from .routes_rule_sets import Id
 
-router = APIRouter(prefix="/v1", tags=["rule sets"])
+router = APIRouter(prefix="/v1", tags=["rule sets"], dependencies=[require(Scope.RULES_READ)])
 
 VersionName = Annotated[str, Query(max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any, TypeVar
 
 import click
@@ -30,7 +29,7 @@ def store_for(database_url: str | None, migrate: bool | None = None) -> Store:
     """Open the store or exit with a message that says what to do."""
     settings = Settings.from_env()
     if database_url:
-        settings = replace(settings, database_url=database_url)
+        settings = settings.with_changes(database_url=database_url)
     try:
         store = open_store(settings, auto_migrate=migrate)
         if migrate is not False:

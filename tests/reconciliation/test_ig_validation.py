@@ -25,6 +25,8 @@ from eligibility_service.reconciliation.x12.ig_validation import IgFinding, vali
 from eligibility_service.rules.registry import Registry
 from eligibility_service.settings import Settings
 
+from ..tokens import bearer
+
 CLEAN = (
     "pyx12__834_deident_family.txt",
     "pyx12__834_deident_term.txt",
@@ -236,7 +238,7 @@ def test_api_validate_query_parameter(
         "plan_file": ("plan.834", (samples / MESSY).read_bytes()),
         "sor_extract": ("etf.jsonl", messy_sor.read_bytes()),
     }
-    with TestClient(app) as client:
+    with TestClient(app, headers=bearer(app.state.settings.data_dir)) as client:
         plain = client.post("/v1/reconciliation/ffc", files=files, data={"history": "false"})
         assert plain.status_code == 200, plain.text
         assert not [e for e in plain.json()["exceptions"] if e["field"].startswith("ig:")]

@@ -17,6 +17,8 @@ from eligibility_service.cli import main
 from eligibility_service.rules.registry import Registry
 from eligibility_service.settings import Settings
 
+from ..tokens import bearer
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "reconciliation"
 
 
@@ -81,7 +83,7 @@ def test_cli_compare_reports_exactly_the_injected_discrepancies(
 
 def test_upload_endpoints(sample: Path, tmp_path: Path, registry: Registry) -> None:
     app = create_app(Settings(data_dir=tmp_path), registry=registry)
-    with TestClient(app) as client:
+    with TestClient(app, headers=bearer(app.state.settings.data_dir)) as client:
         files = {
             "plan_file": ("plan.834", (sample / "plan.834").read_bytes()),
             "sor_extract": ("etf.jsonl", (sample / "etf-extract.jsonl").read_bytes()),

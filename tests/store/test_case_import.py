@@ -18,6 +18,8 @@ from eligibility_service.rules.registry import Registry
 from eligibility_service.settings import Settings
 from eligibility_service.store.store import Store
 
+from ..tokens import bearer
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cases"
 
 
@@ -142,7 +144,7 @@ def test_cli_prints_file_and_line_for_each_rejected_line(
 
 def test_upload_over_http(store: Store, store_settings: Settings, registry: Registry) -> None:
     app = create_app(store_settings, registry=registry, store=store)
-    with TestClient(app) as c:
+    with TestClient(app, headers=bearer(app.state.settings.data_dir)) as c:
         data = (EXAMPLES / "replay-new-hire.csv").read_bytes()
         answer = c.post(
             "/v1/cases/import?suite=uploaded&source=hr.csv",
@@ -167,7 +169,7 @@ def test_upload_of_which_nothing_is_usable_is_a_422_naming_each_line(
     store: Store, store_settings: Settings, registry: Registry
 ) -> None:
     app = create_app(store_settings, registry=registry, store=store)
-    with TestClient(app) as c:
+    with TestClient(app, headers=bearer(app.state.settings.data_dir)) as c:
         answer = c.post("/v1/cases/import?format=jsonl", content=b'{"case_id": "x"}\n\n[1]\n')
         assert answer.status_code == 422
         fields = [e["field"] for e in answer.json()["errors"]]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,8 @@ from eligibility_service.settings import Settings
 from eligibility_service.store.store import Store, open_store
 from eligibility_service.store.tables import DecisionLogEntry
 
+from ..tokens import bearer
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cases"
 DEPENDENT = {
     "program": "state",
@@ -36,7 +37,7 @@ DEPENDENT = {
 @pytest.fixture
 def client(store: Store, store_settings: Settings, registry: Registry) -> Iterator[TestClient]:
     app = create_app(store_settings, registry=registry, store=store)
-    with TestClient(app) as c:
+    with TestClient(app, headers=bearer(app.state.settings.data_dir)) as c:
         yield c
 
 
@@ -60,7 +61,8 @@ def test_a_decision_is_logged_with_its_version_choices_and_caller(
     logged = queries.get(store, decision_id)
     assert logged is not None
     decision = answer.json()
-    assert logged.caller == "intake-system"
+    # the token's client, with the caller's own label beside it (never instead of it)
+    assert logged.caller == "tests (intake-system)"
     assert logged.question == "new_hire_enrollment"
     assert logged.outcome == decision["outcome"]
     assert (logged.rule_set_id, logged.rule_set_version, logged.rule_set_hash) == (
@@ -145,8 +147,10 @@ def test_unknown_decision_is_a_404_problem_naming_the_id(client: TestClient) -> 
 def test_log_switched_off_records_nothing(
     store: Store, store_settings: Settings, registry: Registry
 ) -> None:
-    app = create_app(replace(store_settings, decision_log=False), registry=registry, store=store)
-    with TestClient(app) as c:
+    app = create_app(
+        store_settings.with_changes(decision_log=False), registry=registry, store=store
+    )
+    with TestClient(app, headers=bearer(app.state.settings.data_dir)) as c:
         answer = c.post("/v1/decisions/dependent-eligibility", json=DEPENDENT)
         assert answer.status_code == 200
         assert "Decision-Id" not in answer.headers
@@ -158,7 +162,7 @@ def test_an_unavailable_database_never_fails_a_decision(tmp_path: Path, registry
     # nothing listens on port 1: every write fails
     settings = Settings(data_dir=tmp_path, database_url="postgresql://127.0.0.1:1/test")
     app = create_app(settings, registry=registry)
-    with TestClient(app) as c:
+    with TestClient(app, headers=bearer(app.state.settings.data_dir)) as c:
         answers = [c.post("/v1/decisions/dependent-eligibility", json=DEPENDENT) for _ in range(3)]
         assert [a.status_code for a in answers] == [200, 200, 200]
         assert all(a.json()["outcome"] == "approved" for a in answers)

@@ -24,6 +24,8 @@ from eligibility_service.rules.registry import Registry
 from eligibility_service.settings import Settings
 from eligibility_service.store.store import Store
 
+from ..tokens import bearer
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cases"
 LINES = (EXAMPLES / "replay-new-hire.jsonl").read_text().splitlines()
 
@@ -183,7 +185,7 @@ def test_cli_replay_writes_every_report_and_gates_ci(
 
 def test_replay_over_http(suite: Store, store_settings: Settings, registry: Registry) -> None:
     app = create_app(store_settings, registry=registry, store=suite)
-    with TestClient(app) as c:
+    with TestClient(app, headers=bearer(app.state.settings.data_dir)) as c:
         answer = c.post("/v1/replay", json={"suite": "history", "rule_set_version": "2026.1"})
         assert answer.status_code == 200
         direct: ReplayReport = _replay(suite, registry, "2026.1")

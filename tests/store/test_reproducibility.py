@@ -22,6 +22,8 @@ from eligibility_service.rules.registry import Registry
 from eligibility_service.settings import Settings
 from eligibility_service.store.store import Store
 
+from ..tokens import bearer
+
 
 def _requests(registry: Registry) -> list[tuple[str, dict[str, Any]]]:
     found = []
@@ -53,7 +55,7 @@ def logged(store: Store, store_settings: Settings, registry: Registry) -> int:
     app = create_app(store_settings, registry=registry, store=store)
     requests = _requests(registry)
     assert len(requests) > 1000
-    with TestClient(app) as client:
+    with TestClient(app, headers=bearer(app.state.settings.data_dir)) as client:
         for slug, body in requests:
             answer = client.post(f"/v1/decisions/{slug}", json=body)
             assert answer.status_code == 200, (slug, answer.text)
