@@ -35,17 +35,14 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
-    """Run the REST API (embedded defaults: bundled rule sets, no database needed)."""
-    import uvicorn
+    """Run the REST API (embedded defaults: bundled rule sets, no database needed).
 
-    uvicorn.run(
-        "eligibility_service.api.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_level="info",
-    )
+    SIGTERM stops it cleanly (requests in flight finish, the decision log is flushed);
+    SIGHUP reloads the rule sets in every worker (README: "Operations")."""
+    from .api.server import serve as run_server
+    from .settings import Settings
+
+    run_server(host, port, workers, Settings.from_env())
 
 
 def _load(root: Path):  # type: ignore[no-untyped-def]

@@ -117,6 +117,27 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Least severe log level written."
     )
+    graceful_shutdown_seconds: Annotated[int, Field(ge=1, le=3600)] = Field(
+        15,
+        description="After SIGTERM, how long requests in flight may take to finish before "
+        "they are cancelled; the decision log is flushed after that. Keep this plus "
+        "shutdown_log_flush_seconds below the orchestrator's kill timeout.",
+    )
+    shutdown_log_flush_seconds: Annotated[float, Field(gt=0, le=3600)] = Field(
+        10.0,
+        description="At shutdown, how long the decision log may take to write what is "
+        "queued; decisions still unwritten then are counted as dropped and logged.",
+    )
+    worker_healthcheck_seconds: Annotated[int, Field(ge=5, le=600)] = Field(
+        30,
+        description="With several workers: how long a worker may leave the supervisor's "
+        "health check unanswered (start-up included) before it is replaced.",
+    )
+    reload_watch_seconds: Annotated[float, Field(ge=0, le=3600)] = Field(
+        1.0,
+        description="How often each worker checks whether another one has announced a "
+        "rule-set reload (POST /v1/admin/reload, SIGHUP to the supervisor); 0: never.",
+    )
 
     @field_validator("auth_algorithms", mode="before")
     @classmethod

@@ -128,7 +128,7 @@ async def monthly_report(
     the enrollment and termination rules."""
     _size_check(request, report_file, sor_extract, employers)
     fmt = _extract_format(sor_extract, sor_format)
-    registry = request.app.state.registry
+    decisions = request.app.state.decisions  # read once: a reload replaces it whole
     store = request.app.state.store if history else None
     try:
         report, _missing = await run_in_threadpool(
@@ -136,8 +136,8 @@ async def monthly_report(
             report_file.file,
             sor_extract.file,
             fmt,
-            request.app.state.decisions,
-            citations_of(registry.provisions),
+            decisions,
+            citations_of(decisions.registry.provisions),
             employers_file=employers.file if employers is not None else None,
             input_name=report_file.filename or "monthly report",
             store=store,

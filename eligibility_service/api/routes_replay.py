@@ -84,7 +84,8 @@ def replay(
     store = store_of(request)
     if body.suite is not None and not suite_exists(store, body.suite):
         raise FieldProblem("suite", f"no suite {body.suite!r}", 404)
-    registry = request.app.state.registry
+    decisions = request.app.state.decisions  # read once: a reload replaces it whole
+    registry = decisions.registry
     if body.rule_set_version is not None and not any(
         body.rule_set_version in v for v in registry.rule_sets.values()
     ):
@@ -94,9 +95,7 @@ def replay(
     # in-process: the server does not fork workers from a thread
     cases = stream_cases(store, body.suite)
     try:
-        report = replay_cases(
-            request.app.state.decisions, store.protector, cases, target, body.max_detailed
-        )
+        report = replay_cases(decisions, store.protector, cases, target, body.max_detailed)
     finally:
         cases.close()  # give the database connection back even if replay failed half-way
     if format == "junit":

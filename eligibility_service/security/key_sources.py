@@ -1,7 +1,8 @@
 """Where the keys that sign trusted tokens come from.
 
-- :class:`LocalKeys`: the embedded issuer's key folder (re-read every few seconds, so a
-  rotation by one worker or by ``eligibility token rotate-key`` reaches every worker).
+- :class:`LocalKeys`: the embedded issuer's key folder (re-read every few seconds, and at
+  once when a token names a key not yet read and the key file has changed, so a rotation
+  by one worker or by ``eligibility rotate-signing-key`` reaches every worker).
 - :class:`JwksKeys`: an identity provider's JSON Web Key Set, from a URL (given, or the
   ``jwks_uri`` of the issuer's OpenID discovery document) or a file. PyJWT's ``PyJWKClient``
   fetches and caches it and fetches again when a token names a ``kid`` it does not know
@@ -41,19 +42,35 @@ class LocalKeys:
         self.reread_seconds = reread_seconds
         self._keys: dict[str, Any] = {}
         self._read_at = float("-inf")
+        self._key_file_stamp: int | None = None
         self._lock = threading.Lock()
 
     def key_for(self, kid: str | None) -> Any:
         now = time.monotonic()
         with self._lock:
             age = now - self._read_at
-            if age > self.reread_seconds or (kid not in self._keys and age > 1.0):
+            if age > self.reread_seconds or (
+                kid not in self._keys and (age > 1.0 or self._rotated())
+            ):
+                self._key_file_stamp = self._stamp()
                 self._keys = {k: v.public_key for k, v in self.issuer.verification_keys().items()}
                 self._read_at = now
             key = self._keys.get(kid or "")
         if key is None:
             raise UnknownKey(kid)
         return key
+
+    def _stamp(self) -> int | None:
+        try:
+            return self.issuer.current_file.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def _rotated(self) -> bool:
+        """Whether the signing key file has changed since the keys were read (a rotation
+        by any process): a token naming a new key is then checked against it at once,
+        instead of being refused until the next read. One stat() per unknown key id."""
+        return self._stamp() != self._key_file_stamp
 
 
 class JwksKeys:
