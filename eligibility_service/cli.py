@@ -38,6 +38,14 @@ def serve(host: str, port: int, workers: int) -> None:
     """Run the REST API (embedded defaults: bundled rule sets, no database needed)."""
     import uvicorn
 
+    from .settings import Settings, SettingsError
+
+    try:
+        Settings.from_env()  # a bad setting stops here, named, before any worker starts
+    except SettingsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
     uvicorn.run(
         "eligibility_service.api.asgi:app",
         host=host,

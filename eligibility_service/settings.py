@@ -101,6 +101,11 @@ class Settings(BaseSettings):
     auth_jwks_cache_seconds: Annotated[int, Field(ge=10, le=86_400)] = Field(
         300, description="How long fetched signing keys are kept before refetching."
     )
+    auth_jwks_refresh_cooldown_seconds: Annotated[float, Field(ge=0, le=3600)] = Field(
+        10,
+        description="Least time between two fetches of the JWKS forced by unknown key ids "
+        "(a flood of made-up kids cannot turn into a flood of fetches).",
+    )
     public_rules: bool = Field(
         True,
         description="Law and rules (rule sets, versions, diff, provisions, rule book) need no "
@@ -136,7 +141,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _trust_is_configured(self) -> Settings:
         if self.auth_issuer is None and (self.auth_jwks_url or self.auth_jwks_file):
-            raise ValueError("auth_jwks_url and auth_jwks_file need auth_issuer")
+            raise ValueError(
+                "ELIGIBILITY_AUTH_JWKS_URL and ELIGIBILITY_AUTH_JWKS_FILE need "
+                "ELIGIBILITY_AUTH_ISSUER"
+            )
         return self
 
     @property
