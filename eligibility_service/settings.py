@@ -88,7 +88,8 @@ class Settings(BaseSettings):
     )
     auth_token_url: str | None = Field(
         None,
-        description="Token endpoint shown in /docs (default: the discovery document's).",
+        description="The identity provider's token endpoint, offered by /docs' Authorize "
+        "dialog (client credentials).",
     )
     auth_algorithms: Annotated[tuple[str, ...], NoDecode] = Field(
         ("RS256", "PS256", "ES256"),
