@@ -40,9 +40,15 @@ def serve(host: str, port: int, workers: int) -> None:
     SIGTERM stops it cleanly (requests in flight finish, the decision log is flushed);
     SIGHUP reloads the rule sets in every worker (README: "Operations")."""
     from .api.server import serve as run_server
-    from .settings import Settings
+    from .settings import Settings, SettingsError
 
-    run_server(host, port, workers, Settings.from_env())
+    try:
+        settings = Settings.from_env()  # a bad setting stops here, named, before any worker
+    except SettingsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+    run_server(host, port, workers, settings)
 
 
 def _load(root: Path):  # type: ignore[no-untyped-def]

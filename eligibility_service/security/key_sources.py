@@ -80,11 +80,13 @@ class JwksKeys:
         jwks_url: str | None,
         jwks_file: Path | None,
         cache_seconds: int,
+        refresh_cooldown_seconds: float = 10.0,
         timeout: float = 5.0,
     ) -> None:
         self.issuer = issuer
         self.jwks_url = jwks_url
         self.cache_seconds = cache_seconds
+        self.refresh_cooldown_seconds = refresh_cooldown_seconds
         self.timeout = timeout
         self._file_keys: PyJWKSet | None = (
             PyJWKSet.from_json(jwks_file.read_text(encoding="utf-8")) if jwks_file else None
@@ -98,8 +100,13 @@ class JwksKeys:
                 url = self.jwks_url or discover(self.issuer, self.timeout).get("jwks_uri")
                 if not isinstance(url, str):
                     raise KeysUnavailable("the discovery document names no jwks_uri")
+                # PyJWKClient fetches again when a kid is unknown, at most once per cooldown
                 self._client = PyJWKClient(
-                    url, cache_keys=False, lifespan=self.cache_seconds, timeout=int(self.timeout)
+                    url,
+                    cache_keys=False,
+                    lifespan=self.cache_seconds,
+                    timeout=self.timeout,
+                    cooldown_duration=self.refresh_cooldown_seconds,
                 )
             return self._client
 
