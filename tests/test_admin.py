@@ -3,9 +3,11 @@ rotation, and who may call them."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,8 +116,11 @@ def test_a_changed_rule_set_is_reloaded_and_answers_at_once(served: Served) -> N
     assert served.client.app.state.reload_watcher.check() is False  # type: ignore[attr-defined]
 
 
-def test_reloading_unchanged_files_changes_nothing(served: Served) -> None:
+def test_reloading_unchanged_files_changes_nothing_and_lets_the_old_set_go(
+    served: Served,
+) -> None:
     before = served.decide(CASE)
+    old_registry = weakref.ref(served.client.app.state.registry)  # type: ignore[attr-defined]
     answer = served.reload()
     assert answer.status_code == 200
     assert (answer.json()["added"], answer.json()["changed"], answer.json()["removed"]) == (
@@ -124,6 +129,8 @@ def test_reloading_unchanged_files_changes_nothing(served: Served) -> None:
         [],
     )
     assert served.decide(CASE) == before
+    gc.collect()
+    assert old_registry() is None  # no cache or frozen generation keeps it alive
 
 
 # -- reload: broken sets are refused, with file and line -----------------------------------------
