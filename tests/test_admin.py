@@ -131,6 +131,11 @@ def test_reloading_unchanged_files_changes_nothing_and_lets_the_old_set_go(
     assert served.decide(CASE) == before
     gc.collect()
     assert old_registry() is None  # no cache or frozen generation keeps it alive
+    # the same files again: nothing is loaded, the set in service is listed all the same
+    again = served.reload().json()
+    assert again["status"] == "unchanged"
+    assert again["versions"] == answer.json()["versions"]
+    assert again["seconds"] < 1
 
 
 # -- reload: broken sets are refused, with file and line -----------------------------------------

@@ -38,13 +38,18 @@ class LoadedVersionView(BaseModel):
 
 
 class ReloadAnswer(BaseModel):
-    status: Literal["reloaded"] = "reloaded"
+    status: Literal["reloaded", "unchanged"] = Field(
+        description="unchanged: the files are byte for byte those of the last reload, so "
+        "nothing was loaded (the set in service is listed all the same)."
+    )
     versions: list[LoadedVersionView] = Field(description="Every version now in service.")
     added: list[str] = Field(description="Versions (id@version) that were not in service.")
     removed: list[str] = Field(description="Drafts no longer in service.")
     changed: list[str] = Field(description="Versions whose content hash changed.")
     provisions: int
-    examples_checked: int = Field(description="Worked examples run, all passing.")
+    examples_checked: int = Field(
+        description="Worked examples run (by the last load that ran), all passing."
+    )
     seconds: float
     other_workers_within_seconds: float | None = Field(
         description="The server's other workers load the same files within this many "
@@ -105,6 +110,7 @@ async def reload_rule_sets(request: Request) -> Any:
         )
     watcher.announce()
     return ReloadAnswer(
+        status="unchanged" if report.unchanged else "reloaded",
         versions=[LoadedVersionView(**asdict(v)) for v in report.versions],
         added=list(report.added),
         removed=list(report.removed),
