@@ -3,7 +3,7 @@
 The same search as ``GET /v1/access-records``, read straight from the store (so it needs
 the database's credentials, not a token, and is not itself recorded there: the database's
 own log is the trace of who used its credentials). Text is one line per record, tab-separated,
-for reading and ``grep``; JSON is the API's page, for tools.
+for reading and ``grep``; JSON is the API's page (``records``, ``more``), for tools.
 """
 
 from __future__ import annotations
@@ -30,11 +30,9 @@ def _instant(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 
 
 def _line(record: dict[str, Any]) -> str:
-    ids = record["resource_ids"]
-    resources = ",".join(ids) or "-"
-    if record["resource_count"] != len(ids):
-        resources += f" ({record['resource_count']} {record['resource_type']} records)"
+    """at, client, action, outcome, status, type:ids, count, route, request id, detail."""
     client = record["client_id"] + (f" ({record['caller']})" if record["caller"] else "")
+    detail = ",".join(f"{k}={str(v).lower()}" for k, v in record["detail"].items())
     return "\t".join(
         [
             record["at"],
@@ -42,9 +40,11 @@ def _line(record: dict[str, Any]) -> str:
             record["action"],
             record["outcome"],
             str(record["status"]),
-            f"{record['resource_type']}:{resources}",
+            f"{record['resource_type']}:{','.join(record['resource_ids']) or '-'}",
+            f"count={record['resource_count']}",
             f"{record['method']} {record['route']}",
             record["request_id"] or "-",
+            detail or "-",
         ]
     )
 
