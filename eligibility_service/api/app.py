@@ -24,6 +24,7 @@ from . import auth, problems
 from .auth import PUBLIC, AccessControlMiddleware, RoutePolicy
 from .body_limit import BodyLimitMiddleware
 from .problems import Problem
+from .routes_access_records import router as access_records_router
 from .routes_cases import UPLOAD_PATHS
 from .routes_cases import router as cases_router
 from .routes_decision_log import DecisionLogStatus, log_status
@@ -150,6 +151,7 @@ def create_app(
     app.include_router(cases_router)
     app.include_router(replay_router)
     app.include_router(reconciliation_router)
+    app.include_router(access_records_router)
 
     _problem_responses_in_openapi(app, settings)
 
