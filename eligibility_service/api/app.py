@@ -24,6 +24,7 @@ from . import auth, lifecycle, problems
 from .auth import PUBLIC, AccessControlMiddleware, RoutePolicy
 from .body_limit import BodyLimitMiddleware
 from .problems import Problem
+from .routes_access_records import router as access_records_router
 from .routes_admin import router as admin_router
 from .routes_cases import UPLOAD_PATHS
 from .routes_cases import router as cases_router
@@ -152,6 +153,7 @@ def create_app(
     app.include_router(cases_router)
     app.include_router(replay_router)
     app.include_router(reconciliation_router)
+    app.include_router(access_records_router)
     app.include_router(admin_router)
 
     _problem_responses_in_openapi(app, settings)
