@@ -114,7 +114,7 @@ async def import_cases(
     lines imported. Suites named in ``suite`` tag every imported case."""
     for name in suite:
         if not re.match(SUITE_NAME, name):
-            raise FieldProblem("suite", f"suite name {name!r} is not letters, digits, . _ -")
+            raise FieldProblem("suite", "a suite name is letters, digits, . _ - (this one is not)")
     fmt = _format(request, format)
     store = store_of(request)
     body = await spool_body(request, request.app.state.settings.max_upload_bytes)
@@ -122,22 +122,22 @@ async def import_cases(
         body.close()
         raise FieldProblem("(body)", "the body is empty: send the case file as the body")
     body.seek(0)
-    async with phi_access_async(request, Action.CASES_IMPORT) as access:
-        access.touched(suite, count=0)
-        try:
+    try:
+        async with phi_access_async(request, Action.CASES_IMPORT) as access:
+            access.touched(suite, count=0)
             report = await run_in_threadpool(import_stream, store, body, fmt, source, suite)
-        finally:
-            body.close()
-        access.touched(
-            suite,
-            count=report.imported,
-            read=report.read,
-            already_stored=report.already_stored,
-            rejected=report.rejected,
-        )
-        if report.imported == 0 and report.already_stored == 0:
-            # nothing in the file could be used: the request as a whole is invalid
-            raise LinesRejected(report)
+            access.touched(
+                suite,
+                count=report.imported,
+                read=report.read,
+                already_stored=report.already_stored,
+                rejected=report.rejected,
+            )
+            if report.imported == 0 and report.already_stored == 0:
+                # nothing in the file could be used: the request as a whole is invalid
+                raise LinesRejected(report)
+    finally:
+        body.close()
     return report.as_dict()
 
 
@@ -151,7 +151,7 @@ def suites(request: Request) -> list[dict[str, Any]]:
 def delete_suite(name: str, request: Request) -> None:
     """Delete a suite; its cases stay in the store (and in other suites)."""
     if not repository.delete_suite(store_of(request), name):
-        raise FieldProblem("name", f"no suite {name!r}", 404)
+        raise FieldProblem("name", "no suite with that name", 404)
 
 
 @router.post(
@@ -162,7 +162,7 @@ def delete_suite(name: str, request: Request) -> None:
 def from_log(name: str, body: FromLogRequest, request: Request) -> dict[str, Any]:
     """Add logged decisions to suite ``name`` as cases (recorded decision: the logged one)."""
     if not re.match(SUITE_NAME, name):
-        raise FieldProblem("name", f"suite name {name!r} is not letters, digits, . _ -")
+        raise FieldProblem("name", "a suite name is letters, digits, . _ - (this one is not)")
     store = store_of(request)
     with phi_access(request, Action.CASES_FROM_LOG) as access:
         access.touched([name], count=0)

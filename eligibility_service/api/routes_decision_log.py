@@ -131,7 +131,7 @@ def get_decision(decision_id: str, request: Request) -> Response:
         access.touched_decision(decision_id)
         logged = queries.get(store, decision_id)
         if logged is None:
-            raise FieldProblem("decision_id", f"no decision {decision_id} in the log", 404)
+            raise FieldProblem("decision_id", "no decision with that id in the log", 404)
     body = {
         **logged.summary(),
         "request": logged.request,
@@ -167,6 +167,6 @@ def reproduce_decision(decision_id: str, request: Request) -> dict[str, Any]:
         access.touched_decision(decision_id)
         logged = queries.get(store, decision_id)
         if logged is None:
-            raise FieldProblem("decision_id", f"no decision {decision_id} in the log", 404)
+            raise FieldProblem("decision_id", "no decision with that id in the log", 404)
         reproduction = reproduce(request.app.state.decisions, logged)
     return reproduction.as_dict()
