@@ -25,6 +25,10 @@ ROOT_OPTION = click.option(
 )
 
 
+WORKER_HEALTHCHECK_SECONDS = 30
+"""How long ``serve --workers N`` waits for a worker to answer a health ping."""
+
+
 @click.group()
 def main() -> None:
     """Eligibility decisions for the Wisconsin ETF group health insurance programs."""
@@ -35,17 +39,40 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
-    """Run the REST API (embedded defaults: bundled rule sets, no database needed)."""
+    """Run the REST API (embedded defaults: bundled rule sets, no database needed).
+
+    Logging is set up here for uvicorn's own lines (and again in each worker by the ASGI
+    module); the worker processes' metrics go to a fresh folder of this run's, named in
+    PROMETHEUS_MULTIPROC_DIR before any worker imports prometheus_client.
+    """
     import uvicorn
 
-    uvicorn.run(
-        "eligibility_service.api.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_level="info",
-    )
+    from . import metrics_dir
+    from .logging_setup import configure_logging
+    from .settings import Settings, SettingsError
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+    configure_logging(settings.log_format, settings.log_level)
+    folder = metrics_dir.prepare(settings.data_dir)
+    try:
+        uvicorn.run(
+            "eligibility_service.api.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,  # the service writes its own access lines (api/request_log.py)
+            log_config=None,  # keep the handlers configure_logging installed
+            log_level=settings.log_level,
+            # a worker answers uvicorn's health pings only once its interpreter has imported
+            # this package, which takes several seconds on a busy machine; uvicorn's default
+            # of 5 s killed and respawned every worker there, forever
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        )
+    finally:
+        metrics_dir.remove(folder)
 
 
 def _load(root: Path):  # type: ignore[no-untyped-def]

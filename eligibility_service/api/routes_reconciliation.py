@@ -14,6 +14,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from .. import metrics
 from ..reconciliation.report import ExceptionReport, csv_lines, to_html, to_json
 from ..reconciliation.run import InputError, citations_of, run_ffc, run_monthly, sor_format
 from ..security.scopes import Scope
@@ -110,7 +111,9 @@ async def full_file_compare(
             validate=validate,
         )
     except InputError as exc:
+        metrics.count_reconciliation("ffc", None)
         raise FieldProblem(exc.field, str(exc)) from None
+    metrics.count_reconciliation("ffc", (d.category for d in report.discrepancies))
     return _respond(report, format)
 
 
@@ -143,5 +146,7 @@ async def monthly_report(
             store=store,
         )
     except InputError as exc:
+        metrics.count_reconciliation("monthly", None)
         raise FieldProblem(exc.field, str(exc)) from None
+    metrics.count_reconciliation("monthly", (d.category for d in report.discrepancies))
     return _respond(report, format)

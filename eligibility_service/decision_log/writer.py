@@ -7,6 +7,10 @@ is retried with a growing pause; the attempt is counted and the last error kept 
 ``GET /v1/decision-log/status``. Only when the queue is full (``max_pending``), or when the
 process stops while the database is still down, are records lost, and those are counted as
 ``dropped`` rather than hidden.
+
+The same events move the process's Prometheus metrics (queue depth, written, write failures,
+dropped) where they happen: each worker process has its own writer, and the metrics' files
+are summed across workers at a scrape, which a collector reading this writer could not do.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from .. import metrics
 from ..store.store import Store
 from ..store.tables import DecisionLogEntry
 from .record import PendingDecision, to_row
@@ -87,8 +92,10 @@ class DecisionLogWriter:
         with self._cond:
             if self._closing or len(self._queue) >= self.max_pending:
                 self.stats.dropped += 1
+                metrics.DECISION_LOG_DROPPED.inc()
                 return
             self._queue.append(pending)
+            metrics.DECISION_LOG_PENDING.inc()
             if len(self._queue) >= self.batch_size:
                 self._cond.notify()
 
@@ -118,6 +125,8 @@ class DecisionLogWriter:
             lost = len(self._queue)
             self._queue.clear()
             self.stats.dropped += lost
+            metrics.DECISION_LOG_DROPPED.inc(lost)
+            metrics.DECISION_LOG_PENDING.dec(lost)
             self._cond.notify_all()
         self._thread.join(timeout=2.0)
         if lost:
@@ -157,6 +166,8 @@ class DecisionLogWriter:
                         self._cond.wait(pause)
                 continue
             failures_in_a_row = 0
+            metrics.DECISION_LOG_WRITTEN.inc(len(batch))
+            metrics.DECISION_LOG_PENDING.dec(len(batch))
             with self._cond:
                 self.stats.recorded += len(batch)
                 self.stats.last_write_at = datetime.now(UTC)
@@ -174,3 +185,6 @@ class DecisionLogWriter:
             keep = batch[:room] if room > 0 else []
             self.stats.dropped += len(batch) - len(keep)
             self._queue.extendleft(reversed(keep))
+            metrics.DECISION_LOG_WRITE_FAILURES.inc()
+            metrics.DECISION_LOG_DROPPED.inc(len(batch) - len(keep))
+            metrics.DECISION_LOG_PENDING.dec(len(batch) - len(keep))
