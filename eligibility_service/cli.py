@@ -6,8 +6,10 @@ Errors are printed as ``file:line: message`` so an editor or CI log links straig
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
@@ -57,6 +59,9 @@ def serve(host: str, port: int, workers: int) -> None:
         raise click.UsageError(str(exc)) from None
     configure_logging(settings.log_format, settings.log_level)
     folder = metrics_dir.prepare(settings.data_dir)
+    # uvicorn stops gracefully on SIGTERM, then raises it again with the handler it found;
+    # the default one would end the process before the folder is removed
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         uvicorn.run(
             "eligibility_service.api.asgi:app",
@@ -73,6 +78,10 @@ def serve(host: str, port: int, workers: int) -> None:
         )
     finally:
         metrics_dir.remove(folder)
+
+
+def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def _load(root: Path):  # type: ignore[no-untyped-def]

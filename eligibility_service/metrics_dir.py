@@ -43,7 +43,7 @@ def process_alive(pid: int) -> bool:
     """Whether a process with this id exists (signal 0 checks without sending anything)."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # gone, or never a process id
         return False
     except PermissionError:
         return True

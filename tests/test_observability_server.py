@@ -93,3 +93,24 @@ def test_two_workers_are_counted_together_and_log_json(tmp_path: Path) -> None:
     assert sum(line.get("route") == DECIDE for line in accesses) == sent + 1
     decided = [line for line in accesses if line["route"] == DECIDE]
     assert all(line["request_id"] and line["caller"] == "tests" for line in decided)
+
+
+def test_one_worker_counts_in_its_run_folder_and_removes_it(tmp_path: Path) -> None:
+    """The default ``serve`` (one process): the metrics folder is named before
+    prometheus_client is imported in that same process, and removed on SIGTERM."""
+    data_dir = Path(os.environ["ELIGIBILITY_DATA_DIR"])
+    log = tmp_path / "service.log"
+    headers = bearer()
+    with running_service(env=dict(os.environ), output=log) as base:
+        outcomes = [
+            httpx.post(base + DECIDE, json=GRANDCHILD, headers=headers).json()["outcome"]
+            for _ in range(3)
+        ]
+        text = httpx.get(base + "/metrics", headers=headers).text
+        runs = {p.name for p in (data_dir / "metrics").iterdir()}
+        pids = {line.rsplit("pid=", 1)[1].split()[0] for line in log.read_text().splitlines()}
+        (pid,) = pids & runs
+        files = [p.name for p in (data_dir / "metrics" / pid).iterdir()]
+        assert f"counter_{pid}.db" in files
+    assert value(text, "eligibility_decisions_total", outcome=outcomes[0]) == 3
+    assert not (data_dir / "metrics" / pid).exists()
