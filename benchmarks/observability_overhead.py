@@ -1,28 +1,36 @@
-"""What observability costs a decision: the app before it and the app now, in one run.
+"""What observability costs a decision: the app before it and the app now, in one process.
 
-Each variant runs in its own process, alternately, calling the ASGI app directly (no HTTP, no
-client: the per-request work of the service alone, so the overhead is not hidden in network
-time) with the README's State new-hire request, authentication off (the token check costs the
-same in both and would only flatter the ratio), the decision log on:
+The tree of ``--base-ref`` (default: the merge base with ``main``) is exported with ``git
+archive`` and imported under another package name (``eligibility_service_base``; the package
+imports itself relatively), so the old app and the new one run side by side in one process
+and take turns, round after round: on a shared machine, load changes from one minute to the
+next, and comparing separate runs measured mostly that.
 
-- ``before``: the tree of ``--base-ref`` (default: the merge base with ``main``), exported
-  with ``git archive`` into a temporary folder;
-- ``after``: this tree, logging configured as ``serve`` does it (JSON lines at info, written
-  to /dev/null) and metrics in the in-memory registry;
-- ``after-mp``: the same in prometheus_client's multi-process mode (``serve``'s), values in
-  memory-mapped files;
-- ``after, no observer``: this tree without the request middleware (its share of the cost).
+Each round calls an ASGI app directly (no HTTP and no client: the service's own per-request
+work, so the overhead is not hidden in network time) with the README's State new-hire
+request, authentication off (the token check costs the same in both and would only flatter
+the ratio) and the decision log on. Variants:
 
-Prints microseconds per request (median of rounds) and the ratio to ``before``.
+- ``before``: the app of the base tree;
+- ``after``: this tree, logging as ``serve`` sets it up (JSON lines at info, to /dev/null);
+- ``after-warn``: the same app with the access logger at warning (no access lines): what
+  the access line costs;
+- ``after-no-observer``: this tree without the request middleware (its share of the cost).
 
-Run: ./scripts/uv run python -m benchmarks.observability_overhead [--requests 2000] [--rounds 5]
+``--multiprocess`` runs everything with prometheus_client in multi-process mode (values in
+memory-mapped files, as under ``serve``). Time is the process's CPU time per request (all
+threads, the decision log writers' included). Prints the median and best round of each
+variant and the median of the per-round ratios to ``before``.
+
+Run: ./scripts/uv run python -m benchmarks.observability_overhead [--multiprocess]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import importlib
+import logging
 import os
 import statistics
 import subprocess
@@ -35,11 +43,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PATH = "/v1/decisions/new-hire-enrollment"
+BASE_PACKAGE = "eligibility_service_base"
 
 
-# -- child: time one app ------------------------------------------------------------------
-async def _time_requests(app: Any, body: bytes, n: int) -> float:
-    """Mean microseconds per request over ``n`` decisions."""
+async def time_requests(app: Any, body: bytes, n: int) -> float:
+    """Mean CPU microseconds per request over ``n`` decisions."""
     headers = [
         (b"host", b"bench"),
         (b"content-type", b"application/json"),
@@ -56,7 +64,7 @@ async def _time_requests(app: Any, body: bytes, n: int) -> float:
         if event["type"] == "http.response.start":
             status.append(event["status"])
 
-    started = time.perf_counter()
+    started = time.process_time()
     for _ in range(n):
         scope = {
             "type": "http",
@@ -74,79 +82,51 @@ async def _time_requests(app: Any, body: bytes, n: int) -> float:
             "state": {},
         }
         await app(scope, receive, send)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert set(status) == {200}, set(status)
     return elapsed / n * 1e6
 
 
-def child(variant: str, requests: int, rounds: int) -> None:
-    """Runs in a fresh interpreter whose ``eligibility_service`` is the variant's tree."""
-    from eligibility_service.api.app import create_app
-
-    if variant.startswith("after"):
-        from eligibility_service.logging_setup import configure_logging
-
-        configure_logging("json", "info", stream=open(os.devnull, "w"))  # noqa: SIM115
-    app = create_app()
-    if variant == "after-no-observer":
-        from fastapi import FastAPI
-
-        app.middleware_stack = FastAPI.build_middleware_stack(app)
-    body = (ROOT / "examples" / "cases" / "state-new-hire.json").read_bytes()
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(_time_requests(app, body, max(requests // 5, 100)))  # warm up
-    means = [loop.run_until_complete(_time_requests(app, body, requests)) for _ in range(rounds)]
-    writer = app.state.decision_log
-    if writer is not None:
-        writer.close()
-    print(json.dumps({"variant": variant, "means": means}))
-
-
-# -- parent: run the variants alternately ---------------------------------------------------
-def _export(ref: str, into: Path) -> Path:
+def export_base(ref: str, into: Path) -> Path:
+    """The base tree under ``into``, its package renamed to :data:`BASE_PACKAGE`."""
     archive = into / "base.tar"
     subprocess.run(["git", "archive", "-o", str(archive), ref], cwd=ROOT, check=True)
     tree = into / "base"
     with tarfile.open(archive) as tar:
         tar.extractall(tree, filter="data")
+    (tree / "eligibility_service").rename(tree / BASE_PACKAGE)
     return tree
 
 
-def _run(variant: str, tree: Path, requests: int, rounds: int, scratch: Path) -> list[float]:
-    data_dir = tempfile.mkdtemp(prefix=f"{variant}-", dir=scratch)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(tree),
-        "ELIGIBILITY_DATA_DIR": data_dir,
-        "ELIGIBILITY_AUTH": "off",
-    }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    if variant == "after-mp":
-        folder = Path(data_dir) / "metrics"
-        folder.mkdir()
-        env["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", variant, "--requests", str(requests),
-         "--rounds", str(rounds)],
-        env=env, cwd=tree, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if out.returncode != 0:
-        sys.exit(f"{variant} failed:\n{out.stderr[-3000:]}")
-    result: list[float] = json.loads(out.stdout.strip().splitlines()[-1])["means"]
-    return result
+def make_apps(base_tree: Path, scratch: Path) -> dict[str, Any]:
+    from fastapi import FastAPI
+
+    from eligibility_service.api.app import create_app
+    from eligibility_service.logging_setup import configure_logging
+    from eligibility_service.settings import Settings
+
+    configure_logging("json", "info", stream=open(os.devnull, "w"))  # noqa: SIM115
+    sys.path.insert(0, str(base_tree))
+    old_app = importlib.import_module(f"{BASE_PACKAGE}.api.app")
+    old_settings = importlib.import_module(f"{BASE_PACKAGE}.settings")
+
+    def folder(name: str) -> Path:
+        return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=scratch))
+
+    before = old_app.create_app(old_settings.Settings(data_dir=folder("before"), auth=False))
+    after = create_app(Settings(data_dir=folder("after"), auth=False))
+    plain = create_app(Settings(data_dir=folder("plain"), auth=False))
+    plain.middleware_stack = FastAPI.build_middleware_stack(plain)
+    return {"before": before, "after": after, "after-warn": after, "after-no-observer": plain}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=2000, help="per round")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=2, help="processes per variant")
+    parser.add_argument("--requests", type=int, default=300, help="per variant and round")
+    parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--base-ref", default=None, help="default: git merge-base HEAD main")
-    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--multiprocess", action="store_true")
     args = parser.parse_args()
-    if args.child:
-        child(args.child, args.requests, args.rounds)
-        return
     ref = (
         args.base_ref
         or subprocess.run(
@@ -157,22 +137,41 @@ def main() -> None:
             check=True,
         ).stdout.strip()
     )
-    variants = ["before", "after", "after-mp", "after-no-observer"]
-    results: dict[str, list[float]] = {v: [] for v in variants}
     with tempfile.TemporaryDirectory(prefix="obs-bench-") as tmp:
         scratch = Path(tmp)
-        base = _export(ref, scratch)
-        for _ in range(args.repeats):
-            for variant in variants:
-                tree = base if variant == "before" else ROOT
-                results[variant] += _run(variant, tree, args.requests, args.rounds, scratch)
-    before = statistics.median(results["before"])
-    print(f"base {ref[:12]}; {args.requests} decisions x {args.rounds} rounds x {args.repeats}")
-    print(f"{'variant':<20}{'us/request':>12}{'min':>10}{'vs before':>11}")
-    for variant in variants:
-        median = statistics.median(results[variant])
+        if args.multiprocess and "prometheus_client" not in sys.modules:
+            (scratch / "metrics").mkdir()
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(scratch / "metrics")
+        apps = make_apps(export_base(ref, scratch), scratch)
+        access = logging.getLogger("eligibility_service.access")
+        body = (ROOT / "examples" / "cases" / "state-new-hire.json").read_bytes()
+        loop = asyncio.new_event_loop()
+        for app in apps.values():  # warm up
+            loop.run_until_complete(time_requests(app, body, args.requests))
+        results: dict[str, list[float]] = {name: [] for name in apps}
+        names = list(apps)
+        for round_ in range(args.rounds):
+            for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+                access.setLevel(logging.WARNING if name == "after-warn" else logging.NOTSET)
+                loop.run_until_complete(time_requests(apps[name], body, 3))  # after the switch
+                results[name].append(
+                    loop.run_until_complete(time_requests(apps[name], body, args.requests))
+                )
+        for app in apps.values():
+            writer = app.state.decision_log
+            if writer is not None:
+                writer.close()
+    mode = "multi-process" if args.multiprocess else "in-memory"
+    print(
+        f"base {ref[:12]}; metrics {mode}; {args.requests} decisions x {args.rounds} rounds "
+        "per variant, CPU time"
+    )
+    print(f"{'variant':<20}{'median us':>11}{'best us':>9}{'ratio':>8}")
+    for name, times in results.items():
+        ratios = [t / b for t, b in zip(times, results["before"], strict=True)]
         print(
-            f"{variant:<20}{median:>12.1f}{min(results[variant]):>10.1f}{median / before:>10.3f}x"
+            f"{name:<20}{statistics.median(times):>11.1f}{min(times):>9.1f}"
+            f"{statistics.median(ratios):>8.3f}"
         )
 
 

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 from fastapi import Request
 from fastapi.testclient import TestClient
 
@@ -221,3 +223,27 @@ def test_console_format_is_readable_and_keeps_the_fields(client: TestClient) -> 
     line = next(li for li in out.splitlines() if "request_id=console-1" in li)
     assert not line.startswith("{")
     assert "request" in line and "route=/health" in line and "status=200" in line
+
+
+def test_structlog_loggers_write_through_the_same_format(json_lines: Lines) -> None:
+    structlog.get_logger("eligibility_service.example").warning("hello", answer=42)
+    (line,) = json_lines()
+    assert line["event"] == "hello" and line["answer"] == 42
+    assert line["logger"] == "eligibility_service.example" and line["level"] == "warning"
+    assert {"timestamp", "pid"} <= set(line)
+
+
+def test_access_records_are_ordinary_records(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The access line's record (made from a template, see make_record) is what any other
+    handler expects: the right time, level, logger and every attribute logging sets."""
+    before = time.time()
+    with caplog.at_level(logging.INFO, logger="eligibility_service.access"):
+        client.get("/health")
+    (record,) = [r for r in caplog.records if r.name == "eligibility_service.access"]
+    reference = logging.getLogger("x").makeRecord("x", logging.INFO, "f", 1, "m", (), None)
+    assert set(vars(reference)) <= set(vars(record))
+    assert record.levelname == "INFO" and record.levelno == logging.INFO
+    assert before <= record.created <= time.time()
+    assert record.msg["route"] == "/health" and record.msg["status"] == 200

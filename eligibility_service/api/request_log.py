@@ -22,18 +22,18 @@ decision ``rule_set`` (id@version) and ``decision_id``, which routes put on
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Sequence
 from time import perf_counter
 from typing import Any
-from uuid import uuid4
 
 from fastapi import FastAPI
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import metrics
-from ..logging_setup import request_id_var
+from ..logging_setup import make_record, request_id_var
 
 HEADER = b"x-request-id"
 UNMATCHED = "unmatched"
@@ -52,7 +52,16 @@ def request_id_from(headers: Sequence[tuple[bytes, bytes]]) -> str:
             if _SANE_ID.fullmatch(text):
                 return text
             break
-    return uuid4().hex
+    return new_request_id()
+
+
+def new_request_id() -> str:
+    """A random (version 4) UUID as 32 hex digits, like ``uuid4().hex`` without building
+    the UUID object, which cost several times more on the per-request path."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return raw.hex()
 
 
 class RouteTemplates:
@@ -165,9 +174,8 @@ class RequestObserver:
             value = state.get(name)
             if value is not None:
                 fields[name] = value
-        # the fields are the message: the service's formatter writes them as the line's own;
-        # the record is made here, which spares logging's search of the stack for the caller
-        _access.handle(_access.makeRecord(_access.name, level, __file__, 0, fields, (), None))
+        # the fields are the message: the service's formatter writes them as the line's own
+        _access.handle(make_record(_access, level, fields))
 
 
 def install(app: FastAPI) -> None:
