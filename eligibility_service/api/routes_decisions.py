@@ -59,13 +59,13 @@ def _endpoint(spec: QuestionSpec) -> Callable[..., Awaitable[Response]]:
         content = to_json(decision)
         rule_set = decision["rule_set"]
         metrics.count_decision(spec.name, decision["program"], decision["outcome"])
-        state = request.state  # for the access line (see request_log)
-        state.rule_set = f"{rule_set['id']}@{rule_set['version']}"
+        state = request.scope.setdefault("state", {})  # request.state, for the access line
+        state["rule_set"] = f"{rule_set['id']}@{rule_set['version']}"
         writer: DecisionLogWriter | None = request.app.state.decision_log
         if writer is None:
             return Response(content, media_type="application/json")
         decision_id = uuid4().hex
-        state.decision_id = decision_id
+        state["decision_id"] = decision_id
         writer.record(
             PendingDecision(
                 decision_id=decision_id,
