@@ -25,4 +25,7 @@ USER eligibility
 ENV ELIGIBILITY_ROOT=/app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health').status == 200 else 1)"
-CMD ["uvicorn", "eligibility_service.api.asgi:app", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--no-access-log"]
+# `eligibility serve`, not bare uvicorn: its SIGTERM handling (graceful timeout, decision log
+# flushed) and SIGHUP handling (rule sets reloaded in every worker) are the service's. Give
+# `docker stop` more than its default 10 s: -t 30 (README "Operations").
+CMD ["eligibility", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

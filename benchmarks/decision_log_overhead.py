@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, func, select
 
-from benchmarks.http_throughput import ROOT, ensure_wrk, run_wrk, wait_ready
+from benchmarks.http_throughput import ROOT, bench_token, ensure_wrk, run_wrk, wait_ready
 from eligibility_service.store.tables import DecisionLogEntry
 
 
@@ -65,6 +65,7 @@ def main() -> None:
     requests_on = 0
     with tempfile.TemporaryDirectory(prefix="log-bench-") as tmp:
         data_dir = Path(tmp)
+        auth = bench_token(data_dir)
         for repeat in range(args.repeats):
             for n, log in enumerate(("on", "off")):
                 port = args.port + 2 * repeat + n  # a fresh port: the last one may linger
@@ -72,8 +73,8 @@ def main() -> None:
                 server_log = (data_dir / f"server-{port}.log").open("wb")
                 server = start(port, data_dir, log, server_log)
                 try:
-                    warm = run_wrk(wrk, url, body, args.connections, 2)  # warm up
-                    r = run_wrk(wrk, url, body, args.connections, args.seconds)
+                    warm = run_wrk(wrk, url, body, args.connections, 2, auth)  # warm up
+                    r = run_wrk(wrk, url, body, args.connections, args.seconds, auth)
                     results[log].append(r)
                     if log == "on":
                         requests_on += int(r["rps"] * args.seconds) + 1

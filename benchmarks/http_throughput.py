@@ -38,7 +38,16 @@ def ensure_wrk() -> str:
     sys.exit("wrk is needed: apt-get install wrk")
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+def bench_token(data_dir: Path) -> dict[str, str]:
+    """An Authorization header for the embedded issuer of ``data_dir`` (decide scope)."""
+    from eligibility_service.security.local_issuer import LocalIssuer
+
+    token = LocalIssuer(data_dir).mint("benchmark", ["decide"], "etf-eligibility", 3600)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def start_server(port: int, workers: int, data_dir: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "ELIGIBILITY_DATA_DIR": str(data_dir)}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -54,6 +63,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
             "warning",
         ],
         cwd=ROOT,
+        env=env,
     )
     if not wait_ready(port, 60):
         proc.kill()
@@ -82,13 +92,22 @@ def to_ms(value: str) -> float:
     return number * 1000
 
 
-def run_wrk(wrk: str, url: str, body: str, connections: int, seconds: int) -> dict[str, float]:
+def run_wrk(
+    wrk: str,
+    url: str,
+    body: str,
+    connections: int,
+    seconds: int,
+    headers: dict[str, str] | None = None,
+) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(
             'wrk.method = "POST"\n'
             'wrk.headers["Content-Type"] = "application/json"\n'
             f"wrk.body = {json.dumps(body)}\n"
         )
+        for name, value in (headers or {}).items():
+            script.write(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}\n")
     out = subprocess.run(
         [
             wrk,
@@ -126,13 +145,15 @@ def main() -> None:
     wrk = ensure_wrk()
     # the README's example: an approved State application with a full answer
     body = (ROOT / "examples" / "cases" / "state-new-hire.json").read_text()
-    server = start_server(args.port, args.workers)
+    data_dir = Path(tempfile.mkdtemp(prefix="http-bench-"))
+    auth = bench_token(data_dir)
+    server = start_server(args.port, args.workers, data_dir)
     base = f"http://127.0.0.1:{args.port}"
     try:
         check = httpx.post(
             f"{base}/v1/decisions/new-hire-enrollment",
             content=body,
-            headers={"content-type": "application/json"},
+            headers={"content-type": "application/json", **auth},
         )
         assert check.status_code == 200, check.text
         print(
@@ -140,7 +161,7 @@ def main() -> None:
             f"outcome {check.json()['outcome']}"
         )
         for url in ("/v1/decisions/new-hire-enrollment", "/bench/echo"):  # warm up
-            run_wrk(wrk, base + url, body, 8, 2)
+            run_wrk(wrk, base + url, body, 8, 2, auth)
         print(f"{'endpoint':<12}{'conc.':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
         for connections in (8, 64):
             results = {}
@@ -148,7 +169,7 @@ def main() -> None:
                 ("decision", "/v1/decisions/new-hire-enrollment"),
                 ("echo", "/bench/echo"),
             ):
-                r = run_wrk(wrk, base + url, body, connections, args.seconds)
+                r = run_wrk(wrk, base + url, body, connections, args.seconds, auth)
                 results[label] = r
                 print(
                     f"{label:<12}{connections:>6}{r['rps']:>10,.0f}{r['p50']:>9.2f}"
@@ -159,6 +180,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,8 @@ Errors are printed as ``file:line: message`` so an editor or CI log links straig
 from __future__ import annotations
 
 import json
-import signal
 import sys
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
@@ -27,10 +25,6 @@ ROOT_OPTION = click.option(
 )
 
 
-WORKER_HEALTHCHECK_SECONDS = 30
-"""How long ``serve --workers N`` waits for a worker to answer a health ping."""
-
-
 @click.group()
 def main() -> None:
     """Eligibility decisions for the Wisconsin ETF group health insurance programs."""
@@ -43,46 +37,18 @@ def main() -> None:
 def serve(host: str, port: int, workers: int) -> None:
     """Run the REST API (embedded defaults: bundled rule sets, no database needed).
 
-    Logging is set up here for uvicorn's own lines (and again in each worker by the ASGI
-    module); the worker processes' metrics go to a fresh folder of this run's, named in
-    PROMETHEUS_MULTIPROC_DIR before any worker imports prometheus_client.
-    """
-    import uvicorn
-
-    from . import metrics_dir
-    from .logging_setup import configure_logging
+    SIGTERM stops it cleanly (requests in flight finish, the decision log is flushed);
+    SIGHUP reloads the rule sets in every worker (README: "Operations")."""
+    from .api.server import serve as run_server
     from .settings import Settings, SettingsError
 
     try:
-        settings = Settings.from_env()
+        settings = Settings.from_env()  # a bad setting stops here, named, before any worker
     except SettingsError as exc:
-        raise click.UsageError(str(exc)) from None
-    configure_logging(settings.log_format, settings.log_level)
-    folder = metrics_dir.prepare(settings.data_dir)
-    # uvicorn stops gracefully on SIGTERM, then raises it again with the handler it found;
-    # the default one would end the process before the folder is removed
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    try:
-        uvicorn.run(
-            "eligibility_service.api.asgi:app",
-            host=host,
-            port=port,
-            workers=workers,
-            access_log=False,  # the service writes its own access lines (api/request_log.py)
-            log_config=None,  # keep the handlers configure_logging installed
-            log_level=settings.log_level,
-            # a worker answers uvicorn's health pings only once its interpreter has imported
-            # this package, which takes several seconds on a busy machine; uvicorn's default
-            # of 5 s killed and respawned every worker there, forever
-            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
-        )
-    finally:
-        metrics_dir.remove(folder)
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
 
-
-def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
-    """A stop asked for is a clean exit: unwind, so ``finally`` blocks run."""
-    raise SystemExit(0)
+    run_server(host, port, workers, settings)
 
 
 def _load(root: Path):  # type: ignore[no-untyped-def]

@@ -88,7 +88,8 @@ class Settings(BaseSettings):
     )
     auth_token_url: str | None = Field(
         None,
-        description="Token endpoint shown in /docs (default: the discovery document's).",
+        description="The identity provider's token endpoint, offered by /docs' Authorize "
+        "dialog (client credentials).",
     )
     auth_algorithms: Annotated[tuple[str, ...], NoDecode] = Field(
         ("RS256", "PS256", "ES256"),
@@ -100,6 +101,11 @@ class Settings(BaseSettings):
     auth_require_typ: bool = Field(True, description='Require the RFC 9068 header typ "at+jwt".')
     auth_jwks_cache_seconds: Annotated[int, Field(ge=10, le=86_400)] = Field(
         300, description="How long fetched signing keys are kept before refetching."
+    )
+    auth_jwks_refresh_cooldown_seconds: Annotated[float, Field(ge=0, le=3600)] = Field(
+        10,
+        description="Least time between two fetches of the JWKS forced by unknown key ids "
+        "(a flood of made-up kids cannot turn into a flood of fetches).",
     )
     public_rules: bool = Field(
         True,
@@ -116,6 +122,27 @@ class Settings(BaseSettings):
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Least severe log level written."
+    )
+    graceful_shutdown_seconds: Annotated[int, Field(ge=1, le=3600)] = Field(
+        15,
+        description="After SIGTERM, how long requests in flight may take to finish before "
+        "they are cancelled; the decision log is flushed after that. Keep this plus "
+        "ELIGIBILITY_SHUTDOWN_LOG_FLUSH_SECONDS below the orchestrator's kill timeout.",
+    )
+    shutdown_log_flush_seconds: Annotated[float, Field(gt=0, le=3600)] = Field(
+        10.0,
+        description="At shutdown, how long the decision log may take to write what is "
+        "queued; decisions still unwritten then are counted as dropped and logged.",
+    )
+    worker_healthcheck_seconds: Annotated[int, Field(ge=5, le=600)] = Field(
+        30,
+        description="With several workers: how long a worker may leave the supervisor's "
+        "health check unanswered (start-up included) before it is replaced.",
+    )
+    reload_watch_seconds: Annotated[float, Field(ge=0, le=3600)] = Field(
+        1.0,
+        description="How often each worker checks whether another one has announced a "
+        "rule-set reload (POST /v1/admin/reload, SIGHUP to the supervisor); 0: never.",
     )
 
     @field_validator("auth_algorithms", mode="before")
@@ -136,7 +163,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _trust_is_configured(self) -> Settings:
         if self.auth_issuer is None and (self.auth_jwks_url or self.auth_jwks_file):
-            raise ValueError("auth_jwks_url and auth_jwks_file need auth_issuer")
+            raise ValueError(
+                "ELIGIBILITY_AUTH_JWKS_URL and ELIGIBILITY_AUTH_JWKS_FILE need "
+                "ELIGIBILITY_AUTH_ISSUER"
+            )
         return self
 
     @property

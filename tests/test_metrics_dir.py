@@ -59,7 +59,11 @@ def test_dead_workers_live_gauges_are_forgotten_counters_kept(tmp_path: Path) ->
 
 def test_the_command_line_does_not_import_prometheus_client() -> None:
     """``serve`` names the metrics folder before prometheus_client is imported; importing
-    the command must not import it first (it would then keep values in memory)."""
-    code = "import sys, eligibility_service.cli; print('prometheus_client' in sys.modules)"
+    the command and its server module must not import it first (it would then keep values
+    in memory)."""
+    code = (
+        "import sys, eligibility_service.cli, eligibility_service.api.server; "
+        "print('prometheus_client' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

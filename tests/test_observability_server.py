@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from .server import running_service
+from .server import started_service
 from .test_metrics import value
 from .test_request_log import BIRTH, GRANDCHILD, PARENT_BIRTH, SSN, SSN_FIELD
 from .tokens import bearer
@@ -32,10 +32,9 @@ def _decision_pids(log: Path) -> set[int]:
     }
 
 
-def test_two_workers_are_counted_together_and_log_json(tmp_path: Path) -> None:
+def test_two_workers_are_counted_together_and_log_json() -> None:
     data_dir = Path(os.environ["ELIGIBILITY_DATA_DIR"])
     env = {**os.environ, "ELIGIBILITY_LOG_FORMAT": "json", "ELIGIBILITY_LOG_LEVEL": "debug"}
-    log = tmp_path / "service.log"
     headers = bearer()
 
     def decide(_: int) -> str:
@@ -46,7 +45,8 @@ def test_two_workers_are_counted_together_and_log_json(tmp_path: Path) -> None:
         assert answer.status_code == 200, answer.text
         return str(answer.json()["outcome"])
 
-    with running_service("--workers", "2", env=env, output=log) as base:
+    with started_service(env=env, workers=2) as service:
+        base, log = service.base, service.output_file
         outcomes: list[str] = []
         deadline = time.monotonic() + 60
         with ThreadPoolExecutor(8) as pool:
@@ -69,6 +69,10 @@ def test_two_workers_are_counted_together_and_log_json(tmp_path: Path) -> None:
         folder = data_dir / "metrics" / str(parent)
         files = {p.name for p in folder.iterdir()}
         assert len({name.rsplit("_", 1)[1] for name in files if name.endswith(".db")}) >= 2
+        service.process.terminate()
+        service.wait(timeout=60)
+        lines = _lines(log)  # every line of the service's output is JSON
+        raw = log.read_text()
 
     sent = len(outcomes)
     (outcome,) = set(outcomes)  # one case, one outcome (its parent is over 18: denied)
@@ -83,10 +87,9 @@ def test_two_workers_are_counted_together_and_log_json(tmp_path: Path) -> None:
     assert value(text, "eligibility_rule_set_info", rule_set="state", version="2026.1") == 1
     assert not folder.exists(), "the run's metrics folder is removed when it stops"
 
-    lines = _lines(log)  # every line of the service's output is JSON
     events = " ".join(line["event"] for line in lines)
     assert "Started parent process" in events and "Application startup complete" in events
-    raw = log.read_text()
+    assert "decision log closed" in events  # the workers' own shutdown lines, in JSON too
     for secret in (SSN, SSN_FIELD, BIRTH, PARENT_BIRTH, headers["Authorization"].split()[1]):
         assert secret not in raw, secret
     accesses = [line for line in lines if line.get("logger") == "eligibility_service.access"]
@@ -95,22 +98,25 @@ def test_two_workers_are_counted_together_and_log_json(tmp_path: Path) -> None:
     assert all(line["request_id"] and line["caller"] == "tests" for line in decided)
 
 
-def test_one_worker_counts_in_its_run_folder_and_removes_it(tmp_path: Path) -> None:
+def test_one_worker_counts_in_its_run_folder_and_removes_it() -> None:
     """The default ``serve`` (one process): the metrics folder is named before
     prometheus_client is imported in that same process, and removed on SIGTERM."""
     data_dir = Path(os.environ["ELIGIBILITY_DATA_DIR"])
-    log = tmp_path / "service.log"
     headers = bearer()
-    with running_service(env=dict(os.environ), output=log) as base:
+    with started_service(env=dict(os.environ)) as service:
+        base, log = service.base, service.output_file
         outcomes = [
             httpx.post(base + DECIDE, json=GRANDCHILD, headers=headers).json()["outcome"]
             for _ in range(3)
         ]
         text = httpx.get(base + "/metrics", headers=headers).text
         runs = {p.name for p in (data_dir / "metrics").iterdir()}
-        pids = {line.rsplit("pid=", 1)[1].split()[0] for line in log.read_text().splitlines()}
+        lines = [line for line in log.read_text().splitlines() if "pid=" in line]
+        pids = {line.rsplit("pid=", 1)[1].split()[0] for line in lines}
         (pid,) = pids & runs
         files = [p.name for p in (data_dir / "metrics" / pid).iterdir()]
         assert f"counter_{pid}.db" in files
+        service.process.terminate()
+        assert service.wait(timeout=60) == 0
     assert value(text, "eligibility_decisions_total", outcome=outcomes[0]) == 3
     assert not (data_dir / "metrics" / pid).exists()

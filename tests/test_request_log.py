@@ -247,3 +247,16 @@ def test_access_records_are_ordinary_records(
     assert record.levelname == "INFO" and record.levelno == logging.INFO
     assert before <= record.created <= time.time()
     assert record.msg["route"] == "/health" and record.msg["status"] == 200
+
+
+def test_a_request_id_given_in_front_of_the_app_is_kept(app: Any, tmp_path: Path) -> None:
+    """An ASGI layer in front of the app (a gateway's) may set the id itself: it stands."""
+
+    async def gateway(scope: Any, receive: Any, send: Any) -> None:
+        scope.setdefault("state", {})["request_id"] = "from-gateway"
+        await app(scope, receive, send)
+
+    client = TestClient(gateway, headers={"X-Request-Id": "from-caller"})
+    answer = client.get("/test/request-id")
+    assert answer.json() == {"request_id": "from-gateway"}
+    assert answer.headers["x-request-id"] == "from-gateway"

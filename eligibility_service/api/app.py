@@ -20,10 +20,12 @@ from ..rules.registry import Registry, load_registry
 from ..security.verifier import TokenVerifier
 from ..settings import Settings
 from ..store.store import Store, open_store
-from . import auth, problems, request_log
+from . import auth, lifecycle, problems, request_log
 from .auth import PUBLIC, AccessControlMiddleware, RoutePolicy
 from .body_limit import BodyLimitMiddleware
 from .problems import Problem
+from .routes_access_records import router as access_records_router
+from .routes_admin import router as admin_router
 from .routes_cases import UPLOAD_PATHS
 from .routes_cases import router as cases_router
 from .routes_decision_log import DecisionLogStatus, log_status
@@ -109,6 +111,7 @@ def create_app(
     store: Store | None = None,
 ) -> FastAPI:
     settings = settings or Settings.from_env()
+    announced_reload = lifecycle.announced_reload(settings)
     registry = registry or load_registry(settings.root, QUESTIONS)
     store_error: str | None = None
     if store is None:
@@ -117,9 +120,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if writer is not None:
-            writer.close()
+        async with lifecycle.running(_app):  # reloads; at shutdown, flush the decision log
+            yield
 
     # The compiled rule sets are many small long-lived objects; moving them out of the
     # collector's generations keeps garbage collection off the per-request path.
@@ -141,6 +143,7 @@ def create_app(
     app.state.store = store
     app.state.store_error = store_error
     app.state.decision_log = writer
+    lifecycle.install(app, settings, announced_reload)
     problems.install(app)
     auth.install(app)
     app.include_router(decisions_router)
@@ -151,6 +154,8 @@ def create_app(
     app.include_router(cases_router)
     app.include_router(replay_router)
     app.include_router(reconciliation_router)
+    app.include_router(access_records_router)
+    app.include_router(admin_router)
     app.include_router(metrics_router)
 
     _problem_responses_in_openapi(app, settings)
@@ -163,6 +168,7 @@ def create_app(
     @app.get("/ready", response_model=Readiness, tags=["operations"], openapi_extra=PUBLIC)
     async def ready() -> Readiness:
         """Readiness: rule sets are compiled and loaded."""
+        registry: Registry = app.state.registry  # the set in service (a reload replaces it)
         return Readiness(
             status="ready",
             rule_sets={k: sorted(v) for k, v in sorted(registry.rule_sets.items())},

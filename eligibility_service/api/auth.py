@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.security import HTTPBearer, OAuth2, SecurityScopes
 from starlette.routing import compile_path
@@ -212,7 +213,7 @@ class AccessControlMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            principal = self._authenticate(scope)
+            principal = await self._authenticate(scope)
             if not principal.has(needed):
                 raise AuthProblem(
                     403,
@@ -236,7 +237,7 @@ class AccessControlMiddleware:
         state["principal"] = principal
         await self.app(scope, receive, send)
 
-    def _authenticate(self, scope: AsgiScope) -> Principal:
+    async def _authenticate(self, scope: AsgiScope) -> Principal:
         header = None
         for name, value in scope.get("headers", ()):
             if name == b"authorization":
@@ -249,8 +250,14 @@ class AccessControlMiddleware:
             raise AuthProblem(
                 401, "the Authorization header is not a bearer token", "invalid_request"
             )
+        token = token.strip()
         try:
-            return self.verifier.verify(token.strip())
+            # a token seen before is answered from the cache on the loop; a new one is
+            # checked in a worker thread, since it may mean fetching the issuer's keys
+            known = self.verifier.cached(token)
+            return (
+                known if known is not None else await run_in_threadpool(self.verifier.verify, token)
+            )
         except InvalidToken as exc:
             raise AuthProblem(401, str(exc), "invalid_token") from None
 

@@ -7,10 +7,11 @@ measured in microseconds. It wraps the application *outside* Starlette's error m
 request id header on it, and logs it with its status.
 
 The request id: a caller's ``X-Request-Id`` is kept when it is a sane token (at most 128
-characters of ``A-Z a-z 0-9 . _ : -``), else one is made (uuid4, hex). It is echoed in the
-``X-Request-Id`` answer header, kept at ``request.state.request_id`` for the routes, and put
-on every log line written while the request is answered (see
-:mod:`eligibility_service.logging_setup`).
+characters of ``A-Z a-z 0-9 . _ : -``), else one is made (uuid4, hex); one already in the
+request's state (put there by an ASGI layer in front of the app) is kept as it is. It is
+echoed in the ``X-Request-Id`` answer header, kept at ``request.state.request_id`` for the
+routes (the access records name it), and put on every log line written while the request
+is answered (see :mod:`eligibility_service.logging_setup`).
 
 The access line names the route *template*, never the path (paths carry ids) nor the query
 string (values), and never a header or the body: ``request_id``, ``method``, ``route``,
@@ -112,8 +113,10 @@ class RequestObserver:
             await self.app(scope, receive, send)
             return
         started = perf_counter()
-        request_id = request_id_from(scope["headers"])
-        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope.setdefault("state", {})
+        # an id given by a layer in front of the app (a gateway's own ASGI wrapper) stands
+        request_id = state.get("request_id") or request_id_from(scope["headers"])
+        state["request_id"] = request_id
         token = request_id_var.set(request_id)
         id_header = (HEADER, request_id.encode())
         status = 500  # if the app fails before answering, the server answers 500

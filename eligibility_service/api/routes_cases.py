@@ -1,5 +1,6 @@
 """The case store over HTTP: upload a case file, list and delete suites, take cases from
-the decision log."""
+the decision log. Importing cases (a write of health data) and taking them from the log (a
+read of it) leave access records; listing and deleting suites touch no health data."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..access_log.record import Action
 from ..cases import repository
 from ..cases.from_log import cases_from_log
 from ..cases.importer import ImportReport, import_stream
 from ..cases.model import SUITE_NAME
 from ..security.scopes import Scope
 from .auth import require
+from .phi_access import RECORDED_ERRORS, phi_access, phi_access_async
 from .problems import FieldProblem, Problem
 from .routes_decision_log import Instant, store_of
 from .uploads import spool_body
@@ -89,7 +92,7 @@ def _format(request: Request, given: str | None) -> str:
 @router.post(
     "/v1/cases/import",
     response_model=ImportReportView,
-    responses=_ERRORS,
+    responses={**_ERRORS, **RECORDED_ERRORS},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -119,13 +122,22 @@ async def import_cases(
         body.close()
         raise FieldProblem("(body)", "the body is empty: send the case file as the body")
     body.seek(0)
-    try:
-        report = await run_in_threadpool(import_stream, store, body, fmt, source, suite)
-    finally:
-        body.close()
-    if report.imported == 0 and report.already_stored == 0:
-        # nothing in the file could be used: the request as a whole is invalid
-        raise LinesRejected(report)
+    async with phi_access_async(request, Action.CASES_IMPORT) as access:
+        access.touched(suite, count=0)
+        try:
+            report = await run_in_threadpool(import_stream, store, body, fmt, source, suite)
+        finally:
+            body.close()
+        access.touched(
+            suite,
+            count=report.imported,
+            read=report.read,
+            already_stored=report.already_stored,
+            rejected=report.rejected,
+        )
+        if report.imported == 0 and report.already_stored == 0:
+            # nothing in the file could be used: the request as a whole is invalid
+            raise LinesRejected(report)
     return report.as_dict()
 
 
@@ -142,10 +154,18 @@ def delete_suite(name: str, request: Request) -> None:
         raise FieldProblem("name", f"no suite {name!r}", 404)
 
 
-@router.post("/v1/suites/{name}/from-log", response_model=ImportReportView, responses=_ERRORS)
+@router.post(
+    "/v1/suites/{name}/from-log",
+    response_model=ImportReportView,
+    responses={**_ERRORS, **RECORDED_ERRORS},
+)
 def from_log(name: str, body: FromLogRequest, request: Request) -> dict[str, Any]:
     """Add logged decisions to suite ``name`` as cases (recorded decision: the logged one)."""
     if not re.match(SUITE_NAME, name):
         raise FieldProblem("name", f"suite name {name!r} is not letters, digits, . _ -")
-    report = cases_from_log(store_of(request), name, body.question, body.since, body.until)
+    store = store_of(request)
+    with phi_access(request, Action.CASES_FROM_LOG) as access:
+        access.touched([name], count=0)
+        report = cases_from_log(store, name, body.question, body.since, body.until)
+        access.touched([name], count=report.read, imported=report.imported)
     return report.as_dict()

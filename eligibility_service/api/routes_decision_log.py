@@ -2,7 +2,8 @@
 
 Auditors ask, years later, which rules and which version produced a decision: a decision's
 entry gives the rule-set id, version and content hash, the policy choices applied, and the
-request and response themselves (decrypted here, for callers entitled to the API).
+request and response themselves (decrypted here, for callers entitled to the API). Each of
+these reads of health data leaves an access record (:mod:`.phi_access`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import orjson
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..access_log.record import Action
 from ..decision_log import queries
 from ..decision_log.reproduce import reproduce
 from ..security.scopes import Scope
 from ..store.store import Store
 from .auth import require
+from .phi_access import RECORDED_ERRORS, phi_access
 from .problems import FieldProblem, Problem
 
 router = APIRouter(
@@ -116,12 +119,19 @@ async def status(request: Request) -> DecisionLogStatus:
     return log_status(request.app)
 
 
-@router.get("/decisions/{decision_id}", response_model=LoggedDecisionView, responses=_ERRORS)
+@router.get(
+    "/decisions/{decision_id}",
+    response_model=LoggedDecisionView,
+    responses={**_ERRORS, **RECORDED_ERRORS},
+)
 def get_decision(decision_id: str, request: Request) -> Response:
     """One logged decision: what was asked, what was answered, by which rule-set version."""
-    logged = queries.get(store_of(request), decision_id)
-    if logged is None:
-        raise FieldProblem("decision_id", f"no decision {decision_id} in the log", 404)
+    store = store_of(request)
+    with phi_access(request, Action.DECISION_READ) as access:
+        access.touched_decision(decision_id)
+        logged = queries.get(store, decision_id)
+        if logged is None:
+            raise FieldProblem("decision_id", f"no decision {decision_id} in the log", 404)
     body = {
         **logged.summary(),
         "request": logged.request,
@@ -130,21 +140,33 @@ def get_decision(decision_id: str, request: Request) -> Response:
     return Response(orjson.dumps(body), media_type="application/json")
 
 
-@router.post("/search", response_model=list[DecisionSummary], responses=_ERRORS)
+@router.post(
+    "/search", response_model=list[DecisionSummary], responses={**_ERRORS, **RECORDED_ERRORS}
+)
 def search(body: SearchRequest, request: Request) -> list[dict[str, Any]]:
     """Decisions by person (keyed hash of X-Subject-Id), question and time; clear columns only."""
-    found = queries.search(
-        store_of(request), body.subject_id, body.question, body.since, body.until, body.limit
-    )
+    store = store_of(request)
+    with phi_access(request, Action.DECISION_SEARCH) as access:
+        found = queries.search(
+            store, body.subject_id, body.question, body.since, body.until, body.limit
+        )
+        # whether a person was searched for, never who
+        access.touched((d.decision_id for d in found), subject_searched=bool(body.subject_id))
     return [d.summary() for d in found]
 
 
 @router.post(
-    "/decisions/{decision_id}/reproduce", response_model=ReproductionView, responses=_ERRORS
+    "/decisions/{decision_id}/reproduce",
+    response_model=ReproductionView,
+    responses={**_ERRORS, **RECORDED_ERRORS},
 )
 def reproduce_decision(decision_id: str, request: Request) -> dict[str, Any]:
     """Decide the logged request again with the version that made it; compare byte for byte."""
-    logged = queries.get(store_of(request), decision_id)
-    if logged is None:
-        raise FieldProblem("decision_id", f"no decision {decision_id} in the log", 404)
-    return reproduce(request.app.state.decisions, logged).as_dict()
+    store = store_of(request)
+    with phi_access(request, Action.DECISION_REPRODUCE) as access:
+        access.touched_decision(decision_id)
+        logged = queries.get(store, decision_id)
+        if logged is None:
+            raise FieldProblem("decision_id", f"no decision {decision_id} in the log", 404)
+        reproduction = reproduce(request.app.state.decisions, logged)
+    return reproduction.as_dict()

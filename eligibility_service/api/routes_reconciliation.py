@@ -3,6 +3,9 @@
 Uploads are multipart form data. Starlette spools each file to a temporary file as it
 arrives (a few hundred kilobytes in memory at most), so a large 834 is never held whole;
 the compare then streams it. The CSV report is streamed back row by row.
+
+The uploads and the reports are health data (masked or not), so each run leaves an access
+record, written before the report is sent.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from .. import metrics
+from ..access_log.record import Action
 from ..reconciliation.report import ExceptionReport, csv_lines, to_html, to_json
 from ..reconciliation.run import InputError, citations_of, run_ffc, run_monthly, sor_format
 from ..security.scopes import Scope
 from .auth import require
+from .phi_access import RECORDED_ERRORS, Access, phi_access_async
 from .problems import FieldProblem, Problem
 
 router = APIRouter(
@@ -56,6 +61,13 @@ def _respond(report: ExceptionReport, fmt: Format) -> Response:
     return Response(to_json(report), media_type="application/json")
 
 
+def _ran(access: Access, report: ExceptionReport, fmt: Format) -> None:
+    """The run id and how many exceptions the report shows (never the input's file name,
+    which may name a person)."""
+    run = [report.run_id] if report.run_id else []  # no run id: history was not kept
+    access.touched(run, count=len(report.discrepancies), format=fmt)
+
+
 def _extract_format(upload: UploadFile, given: str | None) -> str:
     if given:
         return given
@@ -72,7 +84,7 @@ def _size_check(request: Request, *uploads: UploadFile | None) -> None:
             raise FieldProblem(upload.filename or "file", f"over {limit} bytes", 413)
 
 
-@router.post("/ffc", responses={**_REPORT_CONTENT, **_ERRORS})
+@router.post("/ffc", responses={**_REPORT_CONTENT, **_ERRORS, **RECORDED_ERRORS})
 async def full_file_compare(
     request: Request,
     plan_file: Annotated[UploadFile, File(description="The health plan's 834 (005010X220A1).")],
@@ -97,27 +109,29 @@ async def full_file_compare(
     fmt = _extract_format(sor_extract, sor_format)
     citations = citations_of(request.app.state.registry.provisions)
     store = request.app.state.store if history else None
-    try:
-        report = await run_in_threadpool(
-            run_ffc,
-            plan_file.file,
-            sor_extract.file,
-            fmt,
-            citations,
-            plan=plan,
-            as_of=as_of,
-            input_name=plan_file.filename or "834",
-            store=store,
-            validate=validate,
-        )
-    except InputError as exc:
-        metrics.count_reconciliation("ffc", None)
-        raise FieldProblem(exc.field, str(exc)) from None
-    metrics.count_reconciliation("ffc", (d.category for d in report.discrepancies))
+    async with phi_access_async(request, Action.RECONCILIATION_FFC) as access:
+        try:
+            report = await run_in_threadpool(
+                run_ffc,
+                plan_file.file,
+                sor_extract.file,
+                fmt,
+                citations,
+                plan=plan,
+                as_of=as_of,
+                input_name=plan_file.filename or "834",
+                store=store,
+                validate=validate,
+            )
+        except InputError as exc:
+            metrics.count_reconciliation("ffc", None)
+            raise FieldProblem(exc.field, str(exc)) from None
+        metrics.count_reconciliation("ffc", (d.category for d in report.discrepancies))
+        _ran(access, report, format)
     return _respond(report, format)
 
 
-@router.post("/monthly", responses={**_REPORT_CONTENT, **_ERRORS})
+@router.post("/monthly", responses={**_REPORT_CONTENT, **_ERRORS, **RECORDED_ERRORS})
 async def monthly_report(
     request: Request,
     report_file: Annotated[UploadFile, File(description="The employer's monthly report.")],
@@ -131,22 +145,24 @@ async def monthly_report(
     the enrollment and termination rules."""
     _size_check(request, report_file, sor_extract, employers)
     fmt = _extract_format(sor_extract, sor_format)
-    registry = request.app.state.registry
+    decisions = request.app.state.decisions  # read once: a reload replaces it whole
     store = request.app.state.store if history else None
-    try:
-        report, _missing = await run_in_threadpool(
-            run_monthly,
-            report_file.file,
-            sor_extract.file,
-            fmt,
-            request.app.state.decisions,
-            citations_of(registry.provisions),
-            employers_file=employers.file if employers is not None else None,
-            input_name=report_file.filename or "monthly report",
-            store=store,
-        )
-    except InputError as exc:
-        metrics.count_reconciliation("monthly", None)
-        raise FieldProblem(exc.field, str(exc)) from None
-    metrics.count_reconciliation("monthly", (d.category for d in report.discrepancies))
+    async with phi_access_async(request, Action.RECONCILIATION_MONTHLY) as access:
+        try:
+            report, _missing = await run_in_threadpool(
+                run_monthly,
+                report_file.file,
+                sor_extract.file,
+                fmt,
+                decisions,
+                citations_of(decisions.registry.provisions),
+                employers_file=employers.file if employers is not None else None,
+                input_name=report_file.filename or "monthly report",
+                store=store,
+            )
+        except InputError as exc:
+            metrics.count_reconciliation("monthly", None)
+            raise FieldProblem(exc.field, str(exc)) from None
+        metrics.count_reconciliation("monthly", (d.category for d in report.discrepancies))
+        _ran(access, report, format)
     return _respond(report, format)

@@ -1,4 +1,6 @@
-"""Replay over HTTP: run a suite against a version or an as-of date, get the report."""
+"""Replay over HTTP: run a suite against a version or an as-of date, get the report.
+
+The report shows the cases' facts, so each replay leaves an access record."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..access_log.record import Action
 from ..cases.repository import stream_cases, suite_exists
 from ..decisions.types import CaseDate
 from ..replay.render import html_report, junit_xml
@@ -14,6 +17,7 @@ from ..replay.report import ReplayTarget
 from ..replay.runner import replay_cases
 from ..security.scopes import Scope
 from .auth import require
+from .phi_access import RECORDED_ERRORS, phi_access
 from .problems import FieldProblem, Problem
 from .routes_decision_log import store_of
 
@@ -71,7 +75,7 @@ class ReplayReportView(BaseModel):
         },
         404: {"model": Problem, "description": "No such suite"},
         422: {"model": Problem, "description": "Invalid request; errors name the fields"},
-        503: {"model": Problem, "description": "The store is not available"},
+        **RECORDED_ERRORS,
     },
 )
 def replay(
@@ -84,21 +88,24 @@ def replay(
     store = store_of(request)
     if body.suite is not None and not suite_exists(store, body.suite):
         raise FieldProblem("suite", f"no suite {body.suite!r}", 404)
-    registry = request.app.state.registry
+    decisions = request.app.state.decisions  # read once: a reload replaces it whole
+    registry = decisions.registry
     if body.rule_set_version is not None and not any(
         body.rule_set_version in v for v in registry.rule_sets.values()
     ):
         raise FieldProblem("rule_set_version", f"no rule-set version {body.rule_set_version!r}")
     as_of = body.as_of if isinstance(body.as_of, str) else body.as_of.isoformat()
     target = ReplayTarget(body.suite, body.rule_set_version, as_of)
-    # in-process: the server does not fork workers from a thread
-    cases = stream_cases(store, body.suite)
-    try:
-        report = replay_cases(
-            request.app.state.decisions, store.protector, cases, target, body.max_detailed
-        )
-    finally:
-        cases.close()  # give the database connection back even if replay failed half-way
+    with phi_access(request, Action.REPLAY) as access:
+        suites = [body.suite] if body.suite is not None else []
+        access.touched(suites, count=0, all_cases=body.suite is None, format=format)
+        # in-process: the server does not fork workers from a thread
+        cases = stream_cases(store, body.suite)
+        try:
+            report = replay_cases(decisions, store.protector, cases, target, body.max_detailed)
+        finally:
+            cases.close()  # give the database connection back even if replay failed half-way
+        access.touched(suites, count=report.cases, all_cases=body.suite is None)
     if format == "junit":
         return Response(junit_xml(report), media_type="application/xml")
     if format == "html":

@@ -82,7 +82,12 @@ class DecisionLogWriter:
         self._queue: deque[PendingDecision] = deque()
         self._cond = threading.Condition()
         self._closing = False
-        self._busy = False
+        """close() has begun: write what is queued without waiting, until the deadline."""
+        self._closed = False
+        """close() has ended: nothing more will be written."""
+        self._deadline = float("inf")
+        self._in_flight = 0
+        """Decisions taken off the queue and not yet known to be written."""
         self._thread = threading.Thread(target=self._run, name="decision-log", daemon=True)
         self._thread.start()
 
@@ -90,18 +95,20 @@ class DecisionLogWriter:
     def record(self, pending: PendingDecision) -> None:
         """Queue a decision; never blocks on the database, never raises."""
         with self._cond:
-            if self._closing or len(self._queue) >= self.max_pending:
+            if self._closed or len(self._queue) >= self.max_pending:
                 self.stats.dropped += 1
                 metrics.DECISION_LOG_DROPPED.inc()
+                if self._closed:
+                    log.error("decision log: a decision arrived after the log was closed")
                 return
             self._queue.append(pending)
             metrics.DECISION_LOG_PENDING.inc()
-            if len(self._queue) >= self.batch_size:
+            if len(self._queue) >= self.batch_size or self._closing:
                 self._cond.notify()
 
     def status(self, enabled: bool = True) -> dict[str, Any]:
         with self._cond:
-            return self.stats.as_dict(len(self._queue) + (1 if self._busy else 0), enabled)
+            return self.stats.as_dict(len(self._queue) + self._in_flight, enabled)
 
     # lifecycle --------------------------------------------------------------------------
     def flush(self, timeout: float = 10.0) -> bool:
@@ -109,7 +116,7 @@ class DecisionLogWriter:
         deadline = time.monotonic() + timeout
         with self._cond:
             self._cond.notify()
-            while self._queue or self._busy:
+            while self._queue or self._in_flight:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
@@ -117,31 +124,53 @@ class DecisionLogWriter:
                 self._cond.notify()
         return True
 
-    def close(self, timeout: float = 10.0) -> None:
-        """Write what is queued, then stop; what cannot be written in time is dropped."""
-        self.flush(timeout)
+    def close(self, timeout: float = 10.0) -> int:
+        """Write everything queued (decisions still arriving included) within ``timeout``
+        seconds, then stop; returns how many decisions were not written.
+
+        Called at shutdown, once the server has stopped taking requests: every decision
+        answered so far is in the queue, and this is the last chance to write it. What is
+        still queued at the deadline, or was being written and not confirmed, is counted
+        as dropped and logged with its number (never silently lost)."""
         with self._cond:
+            if self._closing:
+                return 0
+            queued = len(self._queue) + self._in_flight
             self._closing = True
-            lost = len(self._queue)
+            self._deadline = time.monotonic() + timeout
+            self._cond.notify_all()
+        self._thread.join(timeout=max(self._deadline - time.monotonic(), 0.0))
+        with self._cond:
+            self._closed = True
+            lost = len(self._queue) + self._in_flight
             self._queue.clear()
             self.stats.dropped += lost
             metrics.DECISION_LOG_DROPPED.inc(lost)
             metrics.DECISION_LOG_PENDING.dec(lost)
+            last_error = self.stats.last_error
             self._cond.notify_all()
-        self._thread.join(timeout=2.0)
         if lost:
-            log.warning("decision log: %d decisions not written at shutdown", lost)
+            log.error(
+                "decision log: %d decisions not written at shutdown (within %.1f s; last "
+                "error: %s)",
+                lost,
+                timeout,
+                last_error or "none, the database was too slow",
+            )
+        else:
+            log.info("decision log closed: %d queued decisions written at shutdown", queued)
+        return lost
 
     # writer thread ----------------------------------------------------------------------
     def _take(self) -> list[PendingDecision] | None:
         with self._cond:
             if not self._queue and not self._closing:
                 self._cond.wait(self.flush_seconds)
-            if self._closing and not self._queue:
-                return None
+            if self._closing and (not self._queue or time.monotonic() >= self._deadline):
+                return None  # all written, or out of time: close() counts what is left
             n = min(len(self._queue), self.batch_size)
             batch = [self._queue.popleft() for _ in range(n)]
-            self._busy = bool(batch)
+            self._in_flight = n
             return batch
 
     def _run(self) -> None:
@@ -161,17 +190,19 @@ class DecisionLogWriter:
                 self._failed(batch, exc)
                 pause = min(0.25 * 2**failures_in_a_row, self.max_backoff_seconds)
                 with self._cond:
-                    self._busy = False
-                    if not self._closing:
+                    if self._closing:  # keep trying until close()'s deadline, not past it
+                        pause = min(pause, 1.0, max(self._deadline - time.monotonic(), 0.0))
+                    if pause > 0:
                         self._cond.wait(pause)
                 continue
             failures_in_a_row = 0
-            metrics.DECISION_LOG_WRITTEN.inc(len(batch))
-            metrics.DECISION_LOG_PENDING.dec(len(batch))
             with self._cond:
-                self.stats.recorded += len(batch)
-                self.stats.last_write_at = datetime.now(UTC)
-                self._busy = False
+                if not self._closed:  # after close() it was counted as not written
+                    metrics.DECISION_LOG_WRITTEN.inc(len(batch))
+                    metrics.DECISION_LOG_PENDING.dec(len(batch))
+                    self.stats.recorded += len(batch)
+                    self.stats.last_write_at = datetime.now(UTC)
+                    self._in_flight = 0
                 self._cond.notify_all()
 
     def _failed(self, batch: list[PendingDecision], exc: BaseException) -> None:
@@ -181,10 +212,13 @@ class DecisionLogWriter:
             self.stats.write_failures += 1
             self.stats.last_error = message
             self.stats.last_error_at = datetime.now(UTC)
+            self._in_flight = 0
+            metrics.DECISION_LOG_WRITE_FAILURES.inc()
+            if self._closed:
+                return  # close() has counted these as not written
             room = self.max_pending - len(self._queue)
             keep = batch[:room] if room > 0 else []
             self.stats.dropped += len(batch) - len(keep)
             self._queue.extendleft(reversed(keep))
-            metrics.DECISION_LOG_WRITE_FAILURES.inc()
             metrics.DECISION_LOG_DROPPED.inc(len(batch) - len(keep))
             metrics.DECISION_LOG_PENDING.dec(len(batch) - len(keep))

@@ -93,9 +93,12 @@ class LocalIssuer:
             if self.current_file.exists():
                 old = _read_key(self.current_file)
                 self.retired_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-                retired = self.retired_folder / f"{old.kid}.pem"
-                os.replace(self.current_file, retired)
-                os.utime(retired)  # the retirement time is the file's modification time
+                # copied, then replaced: at no moment is there no current key file for a
+                # reader that does not take the lock (a verifier in another worker); the
+                # retirement time is the copy's modification time
+                _write_private(
+                    self.retired_folder / f"{old.kid}.pem", self.current_file.read_bytes()
+                )
             self._write_new_key()
         return _read_key(self.current_file)
 
@@ -146,11 +149,16 @@ class LocalIssuer:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        partial = self.current_file.with_suffix(".tmp")
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(pem)
-        os.replace(partial, self.current_file)
+        _write_private(self.current_file, pem)
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """Write a key file with mode 0600, atomically (a reader sees the old file or the new)."""
+    partial = path.with_suffix(".tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(content)
+    os.replace(partial, path)
 
 
 def _read_key(path: Path, retired_at: float | None = None) -> SigningKey:

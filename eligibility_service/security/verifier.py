@@ -70,6 +70,7 @@ class TokenVerifier:
                 settings.auth_jwks_url,
                 settings.auth_jwks_file,
                 settings.auth_jwks_cache_seconds,
+                settings.auth_jwks_refresh_cooldown_seconds,
             )
             algorithms = settings.auth_algorithms
         return cls(
@@ -81,19 +82,26 @@ class TokenVerifier:
             settings.auth_require_typ,
         )
 
-    def verify(self, token: str) -> Principal:
-        """The caller the token speaks for; :class:`InvalidToken` if it cannot be trusted,
-        :class:`KeysUnavailable` if the issuer's keys cannot be fetched."""
-        now = self.clock()
+    def cached(self, token: str) -> Principal | None:
+        """The caller of a token verified before, if it is still in date (no I/O, no
+        signature check: safe to call on the event loop)."""
         with self._lock:
             cached = self._cache.get(token)
-            if cached is not None:
-                self._cache.move_to_end(token)
+            if cached is None:
+                return None
+            self._cache.move_to_end(token)
+        if self.clock() > cached.expires_at + self.leeway:
+            with self._lock:
+                self._cache.pop(token, None)
+            raise InvalidToken("the token has expired")
+        return cached
+
+    def verify(self, token: str) -> Principal:
+        """The caller the token speaks for; :class:`InvalidToken` if it cannot be trusted,
+        :class:`KeysUnavailable` if the issuer's keys cannot be fetched. May fetch the
+        issuer's keys: call it off the event loop when the token is not cached."""
+        cached = self.cached(token)
         if cached is not None:
-            if now > cached.expires_at + self.leeway:
-                with self._lock:
-                    self._cache.pop(token, None)
-                raise InvalidToken("the token has expired")
             return cached
         principal = self._check(token)
         with self._lock:

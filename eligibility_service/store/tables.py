@@ -4,6 +4,9 @@ Migrations under ``migrations/versions`` create the same schema; ``tests/store``
 two agree. Columns that could hold protected health information (facts, whole requests and
 responses) hold ciphertext only (see :mod:`.protection`); every other column is safe to show a
 tester: codes, dates of law (as-of), rule-set references, counts and keyed hashes.
+
+``access_records`` is append-only: database triggers (migration 0004) refuse every UPDATE,
+DELETE and TRUNCATE of it, which the models cannot express.
 """
 
 from __future__ import annotations
@@ -154,6 +157,38 @@ class ExceptionHistory(Base):
     last_run_id: Mapped[str] = mapped_column(String(32))
 
     __table_args__ = (Index("ix_exception_history_plan_category", "plan", "category"),)
+
+
+class AccessRecordRow(Base):
+    """One access to health data through the API (HIPAA audit controls, 45 CFR 164.312(b)).
+
+    Who (the token's client), when, which operation, which resources (ids only, never
+    contents) and the outcome. Written by :mod:`eligibility_service.access_log`; never
+    updated or deleted (the triggers of migration 0004 refuse it).
+    """
+
+    __tablename__ = "access_records"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    client_id: Mapped[str] = mapped_column(String(200))
+    caller: Mapped[str | None] = mapped_column(String(200))  # the X-Caller label, if sent
+    action: Mapped[str] = mapped_column(String(64))  # e.g. decision-log.read
+    kind: Mapped[str] = mapped_column(String(8))  # read | write
+    method: Mapped[str] = mapped_column(String(8))
+    route: Mapped[str] = mapped_column(String(200))  # the route template, never the URL
+    resource_type: Mapped[str] = mapped_column(String(32))
+    resource_ids: Mapped[str] = mapped_column(Text)  # JSON list, the first 1000
+    resource_count: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(16))  # ok | not_found | rejected | error
+    status: Mapped[int] = mapped_column(Integer)
+    request_id: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[str] = mapped_column(Text)  # JSON object of flags and counts, no values
+
+    __table_args__ = (
+        Index("ix_access_records_client_id_at", "client_id", "at"),
+        Index("ix_access_records_action_at", "action", "at"),
+    )
 
 
 metadata = Base.metadata
