@@ -22,5 +22,6 @@ bench:  ## benchmarks (print figures; not tests)
 	$(UV) run --frozen python -m benchmarks.replay_throughput
 	$(UV) run --frozen python -m benchmarks.decision_log_overhead
 	$(UV) run --frozen python -m benchmarks.auth_overhead
+	$(UV) run --frozen python -m benchmarks.observability_overhead
 	$(UV) run --frozen python -m benchmarks.x12_read --members 250000
 	$(UV) run --frozen python -m benchmarks.ffc_compare --members 250000

@@ -20,7 +20,7 @@ from ..rules.registry import Registry, load_registry
 from ..security.verifier import TokenVerifier
 from ..settings import Settings
 from ..store.store import Store, open_store
-from . import auth, lifecycle, problems
+from . import auth, lifecycle, problems, request_log
 from .auth import PUBLIC, AccessControlMiddleware, RoutePolicy
 from .body_limit import BodyLimitMiddleware
 from .problems import Problem
@@ -31,6 +31,7 @@ from .routes_cases import router as cases_router
 from .routes_decision_log import DecisionLogStatus, log_status
 from .routes_decision_log import router as decision_log_router
 from .routes_decisions import router as decisions_router
+from .routes_metrics import router as metrics_router
 from .routes_reconciliation import UPLOAD_PATHS as RECONCILIATION_UPLOADS
 from .routes_reconciliation import router as reconciliation_router
 from .routes_replay import router as replay_router
@@ -155,6 +156,7 @@ def create_app(
     app.include_router(reconciliation_router)
     app.include_router(access_records_router)
     app.include_router(admin_router)
+    app.include_router(metrics_router)
 
     _problem_responses_in_openapi(app, settings)
 
@@ -190,4 +192,5 @@ def create_app(
         verifier=app.state.verifier,
         policy=RoutePolicy.from_openapi(app.openapi()),
     )
+    request_log.install(app)  # outermost: request id, access line, request metrics
     return app

@@ -14,6 +14,7 @@ from uuid import uuid4
 
 from fastapi import APIRouter, Request, Response
 
+from .. import metrics
 from ..decision_log.record import PendingDecision
 from ..decision_log.writer import DecisionLogWriter
 from ..decisions.questions import QUESTIONS
@@ -56,10 +57,15 @@ def _endpoint(spec: QuestionSpec) -> Callable[..., Awaitable[Response]]:
             body.options,  # type: ignore[attr-defined]
         )
         content = to_json(decision)
+        rule_set = decision["rule_set"]
+        metrics.count_decision(spec.name, decision["program"], decision["outcome"])
+        state = request.scope.setdefault("state", {})  # request.state, for the access line
+        state["rule_set"] = f"{rule_set['id']}@{rule_set['version']}"
         writer: DecisionLogWriter | None = request.app.state.decision_log
         if writer is None:
             return Response(content, media_type="application/json")
         decision_id = uuid4().hex
+        state["decision_id"] = decision_id
         writer.record(
             PendingDecision(
                 decision_id=decision_id,

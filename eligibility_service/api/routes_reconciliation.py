@@ -17,6 +17,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from .. import metrics
 from ..access_log.record import Action
 from ..reconciliation.report import ExceptionReport, csv_lines, to_html, to_json
 from ..reconciliation.run import InputError, citations_of, run_ffc, run_monthly, sor_format
@@ -123,7 +124,9 @@ async def full_file_compare(
                 validate=validate,
             )
         except InputError as exc:
+            metrics.count_reconciliation("ffc", None)
             raise FieldProblem(exc.field, str(exc)) from None
+        metrics.count_reconciliation("ffc", (d.category for d in report.discrepancies))
         _ran(access, report, format)
     return _respond(report, format)
 
@@ -158,6 +161,8 @@ async def monthly_report(
                 store=store,
             )
         except InputError as exc:
+            metrics.count_reconciliation("monthly", None)
             raise FieldProblem(exc.field, str(exc)) from None
+        metrics.count_reconciliation("monthly", (d.category for d in report.discrepancies))
         _ran(access, report, format)
     return _respond(report, format)

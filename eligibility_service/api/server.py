@@ -13,20 +13,27 @@
   starting one (imports, compiling the rule sets) takes several seconds on a busy machine,
   and uvicorn's 5 s default had the supervisor killing and restarting workers that were
   only slow to start.
-- The service's own log lines (``eligibility_service.*``) go where uvicorn's go.
+- Logging is set up before uvicorn starts (:mod:`..logging_setup`: one format for every
+  logger, uvicorn's included; each worker sets it up again when it imports the app), and
+  uvicorn is told to leave it alone.
+- The workers' metrics go to a fresh folder of this run's, named in
+  ``PROMETHEUS_MULTIPROC_DIR`` before any worker imports prometheus_client
+  (:mod:`..metrics_dir`), and removed when the server stops.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 import signal
+from types import FrameType
 from typing import Any
 
 import uvicorn
 from uvicorn.supervisors.multiprocess import Multiprocess
 
+from .. import metrics_dir
+from ..logging_setup import configure_logging
 from ..runtime.announcements import ReloadAnnouncements
 from ..settings import Settings
 
@@ -35,31 +42,34 @@ logger = logging.getLogger("uvicorn.error")
 
 
 def serve(host: str, port: int, workers: int, settings: Settings) -> None:
+    configure_logging(settings.log_format, settings.log_level)
+    folder = metrics_dir.prepare(settings.data_dir)
     options: dict[str, Any] = {
         "host": host,
         "port": port,
         "workers": workers,
-        "access_log": False,
-        "log_level": "info",
-        "log_config": log_config(settings),
+        "access_log": False,  # the service writes its own access lines (request_log.py)
+        "log_level": settings.log_level,
+        "log_config": None,  # keep the handler configure_logging installed
         "timeout_graceful_shutdown": settings.graceful_shutdown_seconds,
         "timeout_worker_healthcheck": settings.worker_healthcheck_seconds,
     }
-    if workers <= 1:
-        uvicorn.run(APP, **options)
-        return
-    config = uvicorn.Config(APP, **options)
-    Supervisor(config, [config.bind_socket()], settings).run()
+    # one process: uvicorn stops gracefully on SIGTERM, then raises it again with the
+    # handler it found; the default one would end the process before the folder is removed
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        if workers <= 1:
+            uvicorn.run(APP, **options)
+            return
+        config = uvicorn.Config(APP, **options)
+        Supervisor(config, [config.bind_socket()], settings).run()
+    finally:
+        metrics_dir.remove(folder)
 
 
-def log_config(settings: Settings) -> dict[str, Any]:
-    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config["loggers"]["eligibility_service"] = {
-        "handlers": ["default"],
-        "level": settings.log_level.upper(),
-        "propagate": False,
-    }
-    return config
+def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    """A stop asked for is a clean exit: unwind, so ``finally`` blocks run."""
+    raise SystemExit(0)
 
 
 class Supervisor(Multiprocess):

@@ -7,6 +7,10 @@ is retried with a growing pause; the attempt is counted and the last error kept 
 ``GET /v1/decision-log/status``. Only when the queue is full (``max_pending``), or when the
 process stops while the database is still down, are records lost, and those are counted as
 ``dropped`` rather than hidden.
+
+The same events move the process's Prometheus metrics (queue depth, written, write failures,
+dropped) where they happen: each worker process has its own writer, and the metrics' files
+are summed across workers at a scrape, which a collector reading this writer could not do.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from .. import metrics
 from ..store.store import Store
 from ..store.tables import DecisionLogEntry
 from .record import PendingDecision, to_row
@@ -92,10 +97,12 @@ class DecisionLogWriter:
         with self._cond:
             if self._closed or len(self._queue) >= self.max_pending:
                 self.stats.dropped += 1
+                metrics.DECISION_LOG_DROPPED.inc()
                 if self._closed:
                     log.error("decision log: a decision arrived after the log was closed")
                 return
             self._queue.append(pending)
+            metrics.DECISION_LOG_PENDING.inc()
             if len(self._queue) >= self.batch_size or self._closing:
                 self._cond.notify()
 
@@ -138,6 +145,8 @@ class DecisionLogWriter:
             lost = len(self._queue) + self._in_flight
             self._queue.clear()
             self.stats.dropped += lost
+            metrics.DECISION_LOG_DROPPED.inc(lost)
+            metrics.DECISION_LOG_PENDING.dec(lost)
             last_error = self.stats.last_error
             self._cond.notify_all()
         if lost:
@@ -189,6 +198,8 @@ class DecisionLogWriter:
             failures_in_a_row = 0
             with self._cond:
                 if not self._closed:  # after close() it was counted as not written
+                    metrics.DECISION_LOG_WRITTEN.inc(len(batch))
+                    metrics.DECISION_LOG_PENDING.dec(len(batch))
                     self.stats.recorded += len(batch)
                     self.stats.last_write_at = datetime.now(UTC)
                     self._in_flight = 0
@@ -202,9 +213,12 @@ class DecisionLogWriter:
             self.stats.last_error = message
             self.stats.last_error_at = datetime.now(UTC)
             self._in_flight = 0
+            metrics.DECISION_LOG_WRITE_FAILURES.inc()
             if self._closed:
                 return  # close() has counted these as not written
             room = self.max_pending - len(self._queue)
             keep = batch[:room] if room > 0 else []
             self.stats.dropped += len(batch) - len(keep)
             self._queue.extendleft(reversed(keep))
+            metrics.DECISION_LOG_DROPPED.inc(len(batch) - len(keep))
+            metrics.DECISION_LOG_PENDING.dec(len(batch) - len(keep))
