@@ -93,7 +93,10 @@ def main() -> None:
         data_dir = Path(tmp)
         header = bench_token(data_dir)
         for repeat in range(args.repeats):
-            for n, auth in enumerate(("on", "off")):
+            # alternate which goes first, so a machine that gets busier or quieter during
+            # the run does not favour one side
+            order = ("on", "off") if repeat % 2 == 0 else ("off", "on")
+            for n, auth in enumerate(order):
                 port = args.port + 2 * repeat + n  # a fresh port: the last one may linger
                 url = f"http://127.0.0.1:{port}/v1/decisions/new-hire-enrollment"
                 with (data_dir / f"server-{port}.log").open("wb") as server_log:
