@@ -25,37 +25,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.http_throughput import ROOT, bench_token, ensure_wrk, run_wrk, wait_ready
+from benchmarks.http_throughput import ROOT, bench_token, ensure_wrk, run_wrk, start_service
 
 
 def start(port: int, data_dir: Path, auth: str, stderr: Any) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "ELIGIBILITY_DATA_DIR": str(data_dir),
-        "ELIGIBILITY_DECISION_LOG": "off",
-        "ELIGIBILITY_AUTH": auth,
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "eligibility_service.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=stderr,
-        start_new_session=True,  # so the stop reaches the uvicorn workers too
-    )
-    if wait_ready(port, 120):
-        return proc
-    os.killpg(proc.pid, signal.SIGKILL)
-    sys.exit("server did not start")
+    settings = {"ELIGIBILITY_DECISION_LOG": "off", "ELIGIBILITY_AUTH": auth}
+    return start_service(port, data_dir, settings, stderr)
 
 
 def token_check_timings(data_dir: Path, rounds: int = 2000) -> tuple[float, float]:

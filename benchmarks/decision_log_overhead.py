@@ -15,7 +15,6 @@ import os
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -23,33 +22,12 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, func, select
 
-from benchmarks.http_throughput import ROOT, bench_token, ensure_wrk, run_wrk, wait_ready
+from benchmarks.http_throughput import ROOT, bench_token, ensure_wrk, run_wrk, start_service
 from eligibility_service.store.tables import DecisionLogEntry
 
 
 def start(port: int, data_dir: Path, log: str, stderr: Any) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ELIGIBILITY_DATA_DIR": str(data_dir), "ELIGIBILITY_DECISION_LOG": log}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "eligibility_service.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=stderr,
-        start_new_session=True,  # so a stop reaches the uvicorn workers too
-    )
-    if wait_ready(port, 120):
-        return proc
-    os.killpg(proc.pid, signal.SIGKILL)
-    sys.exit("server did not start")
+    return start_service(port, data_dir, {"ELIGIBILITY_DECISION_LOG": log}, stderr)
 
 
 def main() -> None:

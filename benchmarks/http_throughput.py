@@ -15,11 +15,13 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -69,6 +71,27 @@ def start_server(port: int, workers: int, data_dir: Path) -> subprocess.Popen[by
         proc.kill()
         sys.exit("server did not start")
     return proc
+
+
+def start_service(
+    port: int, data_dir: Path, settings: dict[str, str], stderr: Any
+) -> subprocess.Popen[bytes]:
+    """``eligibility serve`` with 2 workers, a data folder and settings of its own, in a
+    session of its own (so a stop by its process group reaches the workers too)."""
+    env = {**os.environ, "ELIGIBILITY_DATA_DIR": str(data_dir), **settings}
+    serve = ("-m", "eligibility_service.cli", "serve", "--port", str(port), "--workers", "2")
+    proc = subprocess.Popen(
+        [sys.executable, *serve],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        start_new_session=True,
+    )
+    if wait_ready(port, 120):
+        return proc
+    os.killpg(proc.pid, signal.SIGKILL)
+    sys.exit("server did not start")
 
 
 def wait_ready(port: int, seconds: float) -> bool:

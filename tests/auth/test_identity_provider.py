@@ -179,17 +179,21 @@ def test_a_tampered_payload_is_refused(provider: Provider, client: TestClient) -
     assert "signature" in answer.json()["detail"]
 
 
-def test_alg_none_is_refused(provider: Provider, client: TestClient) -> None:
-    now = int(time.time())
+def _signing_input(provider: Provider, alg: str) -> str:
+    """Header and claims of a token made by hand (as an attacker would), base64url-joined."""
     claims = {
         "iss": provider.issuer,
         "aud": AUDIENCE,
         "sub": "x",
-        "exp": now + 60,
+        "exp": int(time.time()) + 60,
         "scope": "decide",
     }
-    head = {"alg": "none", "typ": "at+jwt", "kid": provider.signing_key.kid}
-    token = f"{_b64(json.dumps(head).encode())}.{_b64(json.dumps(claims).encode())}."
+    head = {"alg": alg, "typ": "at+jwt", "kid": provider.signing_key.kid}
+    return f"{_b64(json.dumps(head).encode())}.{_b64(json.dumps(claims).encode())}"
+
+
+def test_alg_none_is_refused(provider: Provider, client: TestClient) -> None:
+    token = f"{_signing_input(provider, 'none')}."
     answer = _decide(client, token)
     assert answer.status_code == 401
     assert "algorithm" in answer.json()["detail"]
@@ -199,16 +203,7 @@ def test_algorithm_confusion_is_refused(provider: Provider, client: TestClient) 
     # HS256 with the provider's public key as the shared secret: the classic confusion attack
     # (JOSE libraries refuse to make one, so it is made with hmac, as an attacker would)
     public_pem = provider.signing_key.as_pem(private=False)
-    now = int(time.time())
-    claims = {
-        "iss": provider.issuer,
-        "aud": AUDIENCE,
-        "sub": "x",
-        "exp": now + 60,
-        "scope": "decide",
-    }
-    head = {"alg": "HS256", "typ": "at+jwt", "kid": provider.signing_key.kid}
-    signing_input = f"{_b64(json.dumps(head).encode())}.{_b64(json.dumps(claims).encode())}"
+    signing_input = _signing_input(provider, "HS256")
     mac = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
     token = f"{signing_input}.{_b64(mac)}"
     answer = _decide(client, token)
