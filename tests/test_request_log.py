@@ -122,6 +122,20 @@ def test_access_line_names_route_caller_and_rule_set(client: TestClient, json_li
     assert datetime.fromisoformat(line["timestamp"]).utcoffset() is not None
 
 
+def test_a_refusal_for_want_of_scope_names_the_refused_client(
+    client: TestClient, json_lines: Lines, tmp_path: Path
+) -> None:
+    wrong = bearer(tmp_path, "reconcile", client_id="reconciliation-job")
+    answer = client.post(DECIDE, json=GRANDCHILD, headers=wrong)
+    assert answer.status_code == 403
+    request_id = answer.headers["x-request-id"]
+    (line,) = [a for a in access_lines(json_lines()) if a["request_id"] == request_id]
+    assert line["caller"] == "reconciliation-job" and line["status"] == 403
+    # without a token nobody is named
+    missing = client.post(DECIDE, json=GRANDCHILD, headers={"Authorization": ""})
+    assert missing.status_code == 401
+
+
 def test_route_template_not_path_in_access_line(client: TestClient, json_lines: Lines) -> None:
     decision_id = "0123456789abcdef0123456789abcdef"
     answer = client.get(f"/v1/decision-log/decisions/{decision_id}?detail=full")

@@ -214,13 +214,10 @@ class AccessControlMiddleware:
             return
         try:
             principal = await self._authenticate(scope)
+            # known from here on, so a refusal for want of scope names who was refused
+            state["principal"] = principal
             if not principal.has(needed):
-                raise AuthProblem(
-                    403,
-                    f"the token does not grant the {needed} scope",
-                    "insufficient_scope",
-                    needed,
-                )
+                raise insufficient(needed)
         except AuthProblem as refused:
             logger.info(
                 "refused %s %s: %s", scope["method"], scope["path"], refused.error or "no token"
