@@ -110,7 +110,7 @@ def test_a_changed_rule_set_is_reloaded_and_answers_at_once(served: Served) -> N
     assert decision["rule_set"]["content_hash"] == listed["state@2027.1"]["content_hash"]
     assert json.loads(served.decide(pinned("2027.2")))["rule_set"]["version"] == "2027.2"
     ready = served.client.get("/ready").json()
-    assert ready["rule_sets"]["state"] == ["2026.1", "2027.1", "2027.2"]
+    assert ready["rule_sets"]["state"] == ["2026.1", "2026.2", "2027.1", "2027.2"]
     # the server's other workers are told (and this one does not reload a second time)
     assert (served.data_dir / GENERATION_FILE).read_text().strip()
     assert served.client.app.state.reload_watcher.check() is False  # type: ignore[attr-defined]

@@ -296,8 +296,8 @@ def test_read_only_endpoints(client: httpx.Client) -> None:
     problem(client.get("/v1/provisions/not-a-provision"), 404)
     assert client.get("/health").json()["status"] == "ok"
     assert client.get("/ready").json()["rule_sets"] == {
-        "local": ["2026.1"],
-        "state": ["2026.1", "2027.1"],  # 2027.1 is a draft
+        "local": ["2026.1", "2026.2"],
+        "state": ["2026.1", "2026.2", "2027.1"],  # 2026.2 and 2027.1 are drafts
     }
 
 

@@ -39,7 +39,12 @@ def files_for(name: str) -> list[Path]:
     globs = SCHEMAS[name][2]
     found = {p for g in globs for p in ROOT.glob(g)}
     if name == "rule-module.schema.json":
-        found = {p for p in found if p.name not in ("version.yaml", "rule_set.yaml")}
+        found = {
+            p
+            for p in found
+            if p.name not in ("version.yaml", "rule_set.yaml")
+            and p.parent.name != "pinned-provisions"
+        }
     return sorted(found)
 
 

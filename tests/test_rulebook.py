@@ -153,6 +153,8 @@ def mutated(tmp_path_factory: pytest.TempPathFactory) -> Registry:
     # this copy edits shared files on purpose: no publishing records for it
     for record in (root / "rule_sets").glob("*/published.yaml"):
         record.unlink()
+    for pins in (root / "rule_sets").glob("*/pinned-provisions"):
+        shutil.rmtree(pins)  # so 2026.1 reads the edited catalogue
     _edit(
         root / "rule_sets/common/new_hire.yaml",
         "title: The new-hire application is due within 30 days of hire",

@@ -32,6 +32,7 @@ from .expr.compiler import CompiledExpr, ExpressionTypeError, Scope, compile_exp
 from .expr.parser import ExpressionSyntaxError, parse
 from .expr.types import DATE, Type, type_of_value
 from .model import Example, Module, RuleSetInfo, VersionManifest
+from .pinned_provisions import read_pin
 from .provisions import ProvisionIndex, validation_problems
 from .question import QuestionSpec
 from .yaml_source import LineDict, line_of, load_yaml
@@ -557,13 +558,18 @@ def load_rule_sets(
                     f"{manifest_path.parent.name!r}",
                 )
                 continue
+            try:
+                pin = read_pin(info_path.parent, manifest.version, provisions)
+            except LoadError as exc:
+                out.problems.extend(exc.problems)
+                continue
             compiler = _VersionCompiler(
                 info,
                 manifest,
                 manifest_data,
                 mname,
                 manifest_path.parent,
-                provisions,
+                pin.index if pin is not None else provisions,
                 questions,
                 out,
             )

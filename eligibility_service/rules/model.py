@@ -38,6 +38,52 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+Verdict = Literal["agrees", "guidance_only", "beyond_source", "disagrees", "not_found"]
+"""What a reviewer found when they read the source: the text says what the item encodes
+(``agrees``); no primary text speaks and only ETF guidance does (``guidance_only``); the item
+goes further than its text (``beyond_source``, with why); the text contradicts it
+(``disagrees``: an error in a version that is not a reviewed exception); the text could not
+be found to read (``not_found``, with where it was looked for)."""
+
+QUOTE_MAX_WORDS = 30
+
+
+class Verification(Strict):
+    """Who checked an item against which text, when, and what they found.
+
+    Kept beside the rule, parameter value or policy choice it verifies (Catala's literate
+    style: the check next to the provision), so the rule book shows it and a reviewer of a
+    change sees at once which records the change makes stale.
+    """
+
+    source: str = Field(description="The provision id of the text that was read.")
+    text: str = Field(
+        description="Exactly which text was read: statute edition or register, manual "
+        "edition, act as enacted, and where the copy came from."
+    )
+    read_on: date
+    verdict: Verdict
+    quote: str | None = Field(None, description=f"At most {QUOTE_MAX_WORDS} words, verbatim.")
+    why: str | None = Field(None, description="Required unless the verdict is 'agrees'.")
+
+    @model_validator(mode="after")
+    def _explained(self) -> Verification:
+        if self.verdict != "agrees" and not (self.why and self.why.strip()):
+            raise ValueError(f"a {self.verdict!r} verdict needs 'why'")
+        if self.quote is not None and len(self.quote.split()) > QUOTE_MAX_WORDS:
+            raise ValueError(f"quote is longer than {QUOTE_MAX_WORDS} words; quote a phrase")
+        return self
+
+
+def omit_when_none(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    """Drop keys added to the format later when they are empty, so content written before
+    they existed dumps (and so hashes) exactly as it did: published versions stay valid."""
+    for name in names:
+        if data.get(name) is None:
+            data.pop(name, None)
+    return data
+
+
 class Period(Strict):
     """Dates a rule, value or version is in force: ``from`` inclusive, ``to`` inclusive or open."""
 
@@ -63,8 +109,13 @@ class ParameterValue(Strict):
     value: bool | int | float | str | date
     cites: list[str] = Field(min_length=1)
     note: str | None = None
+    verified: Verification | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+    @model_serializer(mode="wrap")
+    def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return omit_when_none(handler(self), "verified")
 
 
 class Parameter(Strict):
@@ -104,6 +155,13 @@ class PolicyChoice(Strict):
     default: str
     rationale: str = Field(description="Why the default was chosen.")
     alternatives: dict[str, Alternative] = Field(min_length=2)
+    verified: Verification | None = Field(
+        None, description="The check of the default against the text its rationale rests on."
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return omit_when_none(handler(self), "verified")
 
     @model_validator(mode="after")
     def _default_is_an_alternative(self) -> PolicyChoice:
@@ -156,6 +214,7 @@ class Rule(Strict):
         description="Rules that are dated versions of one another share a family name; "
         "`eligibility lint` checks that their periods neither overlap nor leave a hole.",
     )
+    verified: Verification | None = None
 
     @field_validator("id")
     @classmethod
@@ -174,10 +233,7 @@ class Rule(Strict):
     @model_serializer(mode="wrap")
     def _without_empty_family(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # A rule without a family dumps (and so hashes) exactly as before the key existed.
-        data: dict[str, Any] = handler(self)
-        if data.get("family") is None:
-            data.pop("family", None)
-        return data
+        return omit_when_none(handler(self), "family", "verified")
 
 
 class Example(Strict):

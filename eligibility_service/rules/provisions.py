@@ -11,12 +11,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 
 from .errors import LoadError, Problem, display_path
-from .model import ID_RE, Period
+from .model import ID_RE, Period, omit_when_none
 from .yaml_source import line_of, load_yaml
 
 Kind = Literal["statute", "administrative_code", "session_law", "contract", "manual", "guidance"]
@@ -32,8 +39,18 @@ class Provision(BaseModel):
     url: str = Field(pattern=r"^https?://")
     in_force: Period
     in_force_note: str | None = None
+    in_force_source: str | None = Field(
+        None,
+        description="What dates the period: the act, its publication and effective-date "
+        "provision, the register of a rule, the edition of a manual. Without it the period "
+        "is a placeholder, which `eligibility lint` reports.",
+    )
     kind: Kind | None = None
     confidence: Literal["high", "medium", "low"] | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return omit_when_none(handler(self), "in_force_source")
 
 
 class CatalogueInfo(BaseModel):

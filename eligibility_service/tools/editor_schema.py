@@ -14,6 +14,7 @@ import click
 from pydantic import BaseModel
 
 from ..rules.model import Module, RuleSetInfo, VersionManifest
+from ..rules.pinned_provisions import PIN_FOLDER
 from ..rules.provisions import CatalogueFile
 from ..settings import REPO_ROOT
 
@@ -58,13 +59,18 @@ def vscode_settings() -> str:
     """``yaml.schemas`` for VS Code (redhat.vscode-yaml), mapping each schema to its files.
 
     The version manifest pattern is listed for the version schema only: VS Code applies every
-    matching schema, so the module pattern excludes version.yaml with a negated glob.
+    matching schema, so the module pattern excludes version.yaml (and the pinned provisions
+    the tools write) with negated globs.
     """
     mapping: dict[str, list[str]] = {}
     for name, (_model, _title, globs) in SCHEMAS.items():
         patterns = list(globs)
         if name == "rule-module.schema.json":
-            patterns += ["!rule_sets/*/*/version.yaml", "!rule_sets/*/rule_set.yaml"]
+            patterns += [
+                "!rule_sets/*/*/version.yaml",
+                "!rule_sets/*/rule_set.yaml",
+                f"!rule_sets/*/{PIN_FOLDER}/*.yaml",
+            ]
         mapping[f"./schemas/{name}"] = patterns
     return json.dumps({"yaml.schemas": mapping}, indent=2) + "\n"
 

@@ -191,6 +191,26 @@ def version_publish(rule_set: str, version: str, root: Path) -> None:
         )
 
 
+@version_group.command("pin")
+@click.argument("rule_set")
+@click.argument("version")
+@ROOT_OPTION
+def version_pin(rule_set: str, version: str, root: Path) -> None:
+    """Keep the provision records a published VERSION cites, as it cited them.
+
+    Publishing does this; run it for versions published before pins existed, before the
+    catalogue (statutes/, contracts/, guidance/) is corrected. Refused unless the version
+    still matches its recorded content hash.
+    """
+    from ..versioning.manage import VersioningError, pin_version
+
+    try:
+        path = pin_version(root, rule_set, version)
+    except (VersioningError, LoadError) as exc:
+        _fail(str(exc), list(getattr(exc, "problems", [])))
+    click.echo(f"pinned {rule_set}@{version}: {path.relative_to(root)}")
+
+
 # -- diff ------------------------------------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ from ..rules.compiled import CompiledRuleSet
 from ..rules.errors import DISPLAY_BASE, LoadError, Problem, display_path
 from ..rules.examples import run_examples
 from ..rules.model import ID_RE, VersionManifest
+from ..rules.pinned_provisions import write_pin
 from ..rules.publishing import (
     PublishedRecord,
     content_parts,
@@ -284,11 +285,39 @@ def publish_version(root: Path, rule_set_id: str, version: str, today: date) -> 
             version, rule_set.content_hash, today, content_parts(rule_set, version_dir)
         )
         write_record(rs_dir, record)
+        write_pin(rs_dir, version, rule_set.provisions)
         # the other published versions must still pass the check now that records exist
         problems = verify_published(
             root / "rule_sets", [rs for vs in registry.rule_sets.values() for rs in vs.values()]
         )
         return Published(rule_set, record, False, shared, tuple(problems))
+    finally:
+        DISPLAY_BASE.reset(token)
+
+
+def pin_version(root: Path, rule_set_id: str, version: str) -> Path:
+    """Pin the provision records a published version cites (see
+    :mod:`eligibility_service.rules.pinned_provisions`), for versions published before pins
+    existed. Refused unless the version still matches its recorded hash, so the pin records
+    what was published and not a later correction of the catalogue."""
+    rs_dir = _rule_set_dir(root, rule_set_id)
+    token = DISPLAY_BASE.set(root)
+    try:
+        records = read_records(rs_dir) or {}
+        known = records.get(version)
+        if known is None:
+            raise VersioningError(
+                f"{rule_set_id}@{version} has no published record; only published versions "
+                f"are pinned (publishing pins them)"
+            )
+        _, rule_set = _loaded(root, rule_set_id, version)
+        if rule_set.content_hash != known.content_hash:
+            raise VersioningError(
+                f"{rule_set_id}@{version} no longer matches its recorded hash "
+                f"{known.content_hash[:19]}…; undo the catalogue or module change first, then "
+                f"pin, then make the correction (a pin records what was published)"
+            )
+        return write_pin(rs_dir, version, rule_set.provisions)
     finally:
         DISPLAY_BASE.reset(token)
 
