@@ -23,6 +23,8 @@ from ..rules.provisions import LocatedProvision
 from ..rules.registry import Registry
 from ..rules.yaml_source import line_of, load_yaml
 from .findings import Finding, finding
+from .reviewed_exceptions import Exceptions
+from .verification import excused, requires_records
 
 
 def covers(outer: Period, inner: Period) -> bool:
@@ -40,32 +42,48 @@ def show(period: Period) -> str:
     return f"from {period.from_} to {period.to}"
 
 
-def check(registry: Registry, root: Path | None = None) -> list[Finding]:
+def check(
+    registry: Registry, root: Path | None = None, exceptions: Exceptions | None = None
+) -> list[Finding]:
+    """Citation findings. In a version whose items must be verified (see
+    :mod:`.verification`), a rule or value dated before its source is an error unless it
+    is a reviewed exception; elsewhere it stays a warning."""
     found: list[Finding] = []
     cited: set[str] = set()
     lines = _ValueLines(root)
+    exceptions = exceptions or Exceptions((), "")
     for _rid, versions in sorted(registry.rule_sets.items()):
         for _v, rs in sorted(versions.items()):
+            strict = requires_records(rs, exceptions)
+            at = f"{rs.id}@{rs.version}"
             cited.update(rs.provisions)
             for question in rs.questions.values():
                 for rule in question.rules:
                     off = [
                         p
                         for pid in rule.implements
-                        if (p := registry.provisions.get(pid)) is not None
+                        if (p := rs.provisions.get(pid)) is not None
                         and not covers(p.provision.in_force, rule.period)
                     ]
                     if off:
                         found.append(
-                            finding(
+                            _graded(
+                                exceptions,
+                                strict,
+                                at,
                                 "citation-period",
-                                (rule.id,),
-                                rule.source.file,
-                                rule.source.line,
-                                f"Rule {rule.id} is in force {show(rule.period)} but cites "
-                                + "; ".join(_provision(p) for p in off)
-                                + ". Cite what was in force, split the rule by date, or "
-                                "correct the provision's dates.",
+                                finding(
+                                    "citation-period",
+                                    (rule.id,),
+                                    rule.source.file,
+                                    rule.source.line,
+                                    f"Rule {rule.id} is in force {show(rule.period)} but cites "
+                                    + "; ".join(_provision(p) for p in off)
+                                    + ". Cite what was in force, split the rule by date, or "
+                                    "correct the provision's dates.",
+                                ),
+                                rule.id,
+                                [p.provision.id for p in off],
                             )
                         )
             for name, table in sorted(rs.parameters.items()):
@@ -73,22 +91,30 @@ def check(registry: Registry, root: Path | None = None) -> list[Finding]:
                     late = [
                         p
                         for pid in value.cites
-                        if (p := registry.provisions.get(pid)) is not None
+                        if (p := rs.provisions.get(pid)) is not None
                         and p.provision.in_force.from_ > value.from_
                     ]
                     if late:
                         file, line = lines.of(table.source.file, name, i, table.source.line)
                         found.append(
-                            finding(
+                            _graded(
+                                exceptions,
+                                strict,
+                                at,
                                 "value-before-provision",
-                                (),
-                                file,
-                                line,
-                                f"Parameter {name} takes the value {value.value} from "
-                                f"{value.from_}, before "
-                                + "; ".join(_provision(p) for p in late)
-                                + " that it cites as its source. Date the value from the "
-                                "provision, or cite the source in force then.",
+                                finding(
+                                    "value-before-provision",
+                                    (),
+                                    file,
+                                    line,
+                                    f"Parameter {name} takes the value {value.value} from "
+                                    f"{value.from_}, before "
+                                    + "; ".join(_provision(p) for p in late)
+                                    + " that it cites as its source. Date the value from the "
+                                    "provision, or cite the source in force then.",
+                                ),
+                                f"param:{name}@{value.from_}",
+                                [p.provision.id for p in late],
                             )
                         )
     uncited = [p for pid, p in sorted(registry.provisions.by_id.items()) if pid not in cited]
@@ -115,6 +141,26 @@ def check(registry: Registry, root: Path | None = None) -> list[Finding]:
             )
         )
     return found
+
+
+def _graded(
+    exceptions: Exceptions,
+    strict: bool,
+    at: str,
+    kind: str,
+    found: Finding,
+    key: str,
+    sources: list[str],
+) -> Finding:
+    """An error in a version whose items must be verified, unless a reviewed exception
+    covers the version, the item, or every source it is dated before (an exception on a
+    provision says: this document describes a practice older than the document)."""
+    if not strict:
+        return found
+    error = Finding("error", kind, found.rule_ids, found.file, found.line, found.message)
+    if sources and all(exceptions.match(kind, pid) for pid in sources):
+        return excused(exceptions, kind, error, sources[0])
+    return excused(exceptions, kind, error, at, f"{at}:{key}")
 
 
 def _provision(p: LocatedProvision) -> str:

@@ -35,6 +35,14 @@ KINDS: dict[str, Severity] = {
     "load": "error",  # any other problem that stops the strict load
     "example": "error",  # a worked example does not give the expected answer
     "coverage": "info",  # what the analysis could not decide or did not exercise
+    "verification-missing": "error",  # an item with no record of the text it was checked on
+    "verification-source": "error",  # a record about a text the item does not cite
+    "verification-disagrees": "error",  # a record saying the text contradicts the item
+    "verification-not-found": "warning",  # the text could not be found to read
+    "default-without-primary": "error",  # a default on guidance while primary text speaks
+    "provision-url": "error",  # a provision's url shows another section than its citation
+    "provision-placeholder-period": "error",  # a provision period not dated from the text
+    "exception-unused": "warning",  # a reviewed exception that excuses nothing any more
 }
 
 

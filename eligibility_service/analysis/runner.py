@@ -18,14 +18,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..rules.errors import LoadError
 from ..rules.registry import Registry
-from . import citations, periods
+from . import citations, periods, verification
 from .cases import Cases
 from .context import QuestionContext
 from .findings import Finding, finding
 from .gaps import gap_findings, home
 from .overlaps import OverlapCheck
 from .reachability import ReachabilityCheck
+from .reviewed_exceptions import Exceptions
 from .search import Search
 
 DIRECTED_SHARE = 0.35
@@ -52,7 +54,13 @@ def analyze(
     point at the value's own line; without it they point at the parameter."""
     budget = budget or Budget()
     results: list[Finding] = []
-    results.extend(citations.check(registry, root))
+    try:
+        exceptions = Exceptions.load(root)
+    except LoadError as exc:
+        exceptions = Exceptions((), "")
+        results.extend(finding("load", (), p.file, p.line, p.message) for p in exc.problems)
+    results.extend(citations.check(registry, root, exceptions))
+    results.extend(verification.check(registry, exceptions))
     contexts = [
         QuestionContext(rs, q, min(v.manifest.in_force.from_ for v in versions.values()))
         for _rid, versions in sorted(registry.rule_sets.items())

@@ -15,8 +15,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..rules.compiled import CompiledQuestion, CompiledRuleSet
-from ..rules.model import Period
+from ..rules.model import Period, Verification
 from ..rules.provisions import LocatedProvision
+from ..rules.verification_records import VERDICTS, tally
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,35 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A verification record as the rule book shows it, beside the item it verifies."""
+
+    verdict: str
+    verdict_text: str
+    source: Citation
+    text: str
+    read_on: str
+    quote: str | None
+    why: str | None
+
+
+VERDICT_TEXT = {
+    "agrees": "agrees with the primary text",
+    "guidance_only": "only ETF guidance speaks",
+    "beyond_source": "goes beyond its source",
+    "not_found": "source text not found",
+    "disagrees": "disagrees with its source",
+    "missing": "not verified",
+}
+
+
+@dataclass(frozen=True)
 class DatedValue:
     value: str
     period: str
     cites: tuple[Citation, ...]
     note: str | None
+    check: Check | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +102,7 @@ class ChoiceEntry:
     alternatives: tuple[AlternativeEntry, ...]
     questions: tuple[str, ...]
     search: str
+    check: Check | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +145,7 @@ class RuleEntry:
     source: str
     examples: tuple[ExampleRef, ...]  # worked examples that expect this rule's reason
     search: str
+    check: Check | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +210,15 @@ class Book:
     cited_by: Mapping[str, tuple[str, ...]]  # provision id -> ids of rules implementing it
     param_names: frozenset[str]
     choice_names: frozenset[str]
+    verification: tuple[tuple[str, str, int], ...] = ()  # (verdict, words, count), all items
+
+    @property
+    def verified_count(self) -> int:
+        return sum(n for v, _, n in self.verification if v != "missing")
+
+    @property
+    def item_count(self) -> int:
+        return sum(n for _, _, n in self.verification)
 
     @property
     def rule_count(self) -> int:
@@ -214,6 +250,22 @@ def value_text(value: Any) -> str:
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{k}: {value_text(v)}" for k, v in value.items()) + "}"
     return str(value)
+
+
+def check_entry(
+    record: Verification | None, provisions: Mapping[str, LocatedProvision]
+) -> Check | None:
+    if record is None:
+        return None
+    return Check(
+        verdict=record.verdict,
+        verdict_text=VERDICT_TEXT[record.verdict],
+        source=citation(record.source, provisions),
+        text=record.text,
+        read_on=record.read_on.isoformat(),
+        quote=record.quote,
+        why=record.why,
+    )
 
 
 def search_text(parts: Iterable[str | None]) -> str:
@@ -315,6 +367,7 @@ def _question(rs: CompiledRuleSet, qname: str, q: CompiledQuestion) -> QuestionE
                 source=str(r.source),
                 examples=tuple(examples_by_reason.get(r.outcome.reason, ())),
                 search=search_text(["rule", r.id, r.outcome.reason, r.title, *_cite_search(cites)]),
+                check=check_entry(r.verified, provisions),
             )
         )
     definitions = []
@@ -357,6 +410,7 @@ def _parameters(rs: CompiledRuleSet) -> list[ParameterEntry]:
                     period=period_text(Period(from_=v.from_, to=to)),
                     cites=tuple(citation(pid, rs.provisions) for pid in v.cites),
                     note=v.note,
+                    check=check_entry(v.verified, rs.provisions),
                 )
             )
         all_cites = [c for dv in values for c in dv.cites]
@@ -404,6 +458,7 @@ def _choices(rs: CompiledRuleSet) -> list[ChoiceEntry]:
                 rationale=choice.rationale,
                 alternatives=alternatives,
                 questions=tuple(used_by.get(name, ())),
+                check=check_entry(choice.verified, rs.provisions),
                 search=search_text(
                     [
                         "policy choice",
@@ -447,4 +502,14 @@ def build_book(rs: CompiledRuleSet) -> Book:
         cited_by={pid: tuple(ids) for pid, ids in cited_by.items()},
         param_names=frozenset(rs.parameters),
         choice_names=frozenset(rs.policy_choices),
+        verification=_verification(rs),
+    )
+
+
+def _verification(rs: CompiledRuleSet) -> tuple[tuple[str, str, int], ...]:
+    counts = tally(rs)
+    return tuple(
+        (verdict, VERDICT_TEXT[verdict], counts[verdict])
+        for verdict in (*VERDICTS, "missing")
+        if counts[verdict]
     )

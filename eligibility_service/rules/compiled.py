@@ -17,7 +17,16 @@ from typing import Any
 
 from .expr import ast
 from .expr.compiler import CompiledExpr
-from .model import Example, Outcome, Parameter, Period, PolicyChoice, RuleSetInfo, VersionManifest
+from .model import (
+    Example,
+    Outcome,
+    Parameter,
+    Period,
+    PolicyChoice,
+    RuleSetInfo,
+    Verification,
+    VersionManifest,
+)
 from .provisions import LocatedProvision
 from .question import QuestionSpec
 
@@ -71,6 +80,7 @@ class CompiledRule:
     notes: str | None = None
     confidence: str | None = None
     family: str | None = None  # dated versions of one rule share a family (checked by lint)
+    verified: Verification | None = None  # the check against the text it cites (lint, book)
 
 
 @dataclass(frozen=True)
@@ -207,6 +217,7 @@ class CompiledRuleSet:
     policy_defaults: dict[str, str]  # choice -> default alternative for this version
     questions: dict[str, CompiledQuestion]
     provisions: dict[str, LocatedProvision]  # the ones this version cites
+    choice_sources: dict[str, SourceRef] = field(default_factory=dict)  # where each is defined
     _epochs: tuple[date, ...] = field(init=False, repr=False, compare=False)
     _snapshots: tuple[dict[str, Any], ...] = field(init=False, repr=False, compare=False)
 

@@ -187,7 +187,7 @@ class _VersionCompiler:
         if modules is None:
             return None
         params = self._parameters(modules)
-        choices, _sources = self._choices(modules)
+        choices, choice_sources = self._choices(modules)
         defaults = {name: c.default for name, c in choices.items()}
         for cname, alt in self.manifest.policy_defaults.items():
             line = line_of(self.manifest_data, ("policy_defaults", cname))
@@ -234,6 +234,7 @@ class _VersionCompiler:
             policy_defaults=defaults,
             questions=questions,
             provisions={pid: p for pid in sorted(self.cited) if (p := self.provisions.get(pid))},
+            choice_sources=choice_sources,
         )
 
     def _read_modules(self) -> list[_LoadedModule] | None:
@@ -445,6 +446,7 @@ class _VersionCompiler:
                         notes=rule.notes,
                         confidence=rule.confidence,
                         family=rule.family,
+                        verified=rule.verified,
                     )
                 )
         examples: list[tuple[Example, SourceRef]] = []
