@@ -255,3 +255,25 @@ def test_cli_writes_static_pages_with_working_links(tmp_path: Path) -> None:
     state = (tmp_path / "state" / "2026.1.html").read_text()
     assert 'href="../index.html"' in state and 'id="rule-NEWHIRE-WINDOW"' in state
     assert f"wrote {tmp_path / 'state' / '2026.1.html'}" in result.output
+
+
+def test_front_page_counts_items_by_verdict_and_rules_show_their_record(
+    registry: Registry,
+) -> None:
+    old = build_book(registry.get("state", "2026.1"))  # published before records existed
+    assert old.verified_count == 0
+    assert old.verification == (("missing", "not verified", old.item_count),)
+    assert old.item_count >= old.rule_count
+    rs = registry.get("state", "2026.2")
+    book = build_book(rs)
+    counts = dict((verdict, n) for verdict, _, n in book.verification)
+    assert "missing" not in counts and sum(counts.values()) == book.item_count
+    html = render_version(rs, "../index.html").html
+    assert f"{book.verified_count} of {book.item_count} rules, parameter values" in html
+    rule = next(r for q in rs.questions.values() for r in q.rules if r.verified is not None)
+    record = rule.verified
+    assert record is not None
+    entry = next(r for q in book.questions for r in q.rules if r.id == rule.id)
+    assert entry.check is not None and entry.check.read_on == record.read_on.isoformat()
+    start = html.index(f'id="rule-{rule.id}"')
+    assert f"Checked {record.read_on.isoformat()}:" in html[start : html.index("</article>", start)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -15,6 +15,67 @@ from .store_access import database_option, store_for
 @click.group("cases")
 def cases() -> None:
     """Historical cases for replay: import them, or take them from the decision log."""
+
+
+@cases.command("sweep")
+@click.argument("question")
+@click.option("--program", type=click.Choice(["state", "local"]), required=True)
+@click.option("--from", "first", required=True, metavar="YYYY-MM", help="First month.")
+@click.option("--to", "last", required=True, metavar="YYYY-MM", help="Last month.")
+@click.option("--every", default=1, show_default=True, help="Take every Nth month.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON Lines here instead of standard output.",
+)
+def sweep(
+    question: str, program: str, first: str, last: str, every: int, output: Path | None
+) -> None:
+    """Write the temporal sweep's generated cases for QUESTION as an impact / import file.
+
+    The same seeded, complete, synthetic cases the sweep test decides month by month (no
+    real person's data), one request per line with an id, for `eligibility impact` or
+    `eligibility cases import`. Deterministic: the same months give the same file.
+    """
+    from ..decisions.questions import QUESTIONS
+    from ..rules.dates import first_of_month
+
+    found = QUESTIONS.get(question) or next(
+        (q for q in QUESTIONS.values() if q.slug == question), None
+    )
+    if found is None or found.sweep_cases is None:
+        raise click.BadParameter(
+            f"{question!r}: expected one of {', '.join(sorted(QUESTIONS))}", param_hint="QUESTION"
+        )
+    try:
+        start = first_of_month(datetime.strptime(first, "%Y-%m").date())
+        end = first_of_month(datetime.strptime(last, "%Y-%m").date())
+    except ValueError:
+        raise click.BadParameter("months are YYYY-MM", param_hint="--from/--to") from None
+    if every < 1 or end < start:
+        raise click.BadParameter("--to must not be before --from; --every at least 1")
+    lines: list[bytes] = []
+    month, index = start, 0
+    while month <= end:
+        if index % every == 0:
+            for n, facts in enumerate(found.sweep_cases(program, month), start=1):
+                request = {
+                    "id": f"{found.slug}-{program}-{month:%Y-%m}-{n:02d}",
+                    "question": found.name,
+                    "program": program,
+                    "facts": facts,
+                    "options": {},
+                }
+                lines.append(orjson.dumps(request))
+        index += 1
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    text = b"\n".join(lines) + b"\n"
+    if output is None:
+        sys.stdout.buffer.write(text)
+    else:
+        output.write_bytes(text)
+        click.echo(f"wrote {len(lines)} cases to {output}", err=True)
 
 
 @cases.command("import")
