@@ -176,8 +176,9 @@ class Event(_Facts):
     )
     continuation_notice_date: CaseDate | None = Field(
         None,
-        description="Date of the continuation notice (COBRA, or the survivors' notice); for "
-        "COBRA the date the person received it. Election windows run from it.",
+        description="Date the person received the continuation notice (COBRA, or the "
+        "survivors' notice under Wis. Stat. § 632.897, whose 30 days run 'after receiving "
+        "notice'). Election windows run from it.",
     )
 
 
