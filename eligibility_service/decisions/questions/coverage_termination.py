@@ -81,6 +81,12 @@ class Subscriber(_Facts):
         description="Insured and receiving the employer's premium contribution on the event "
         "date. State military rule (Wis. Stat. § 40.05(4g)) applies only then.",
     )
+    surviving_dependent: Flag | None = Field(
+        None,
+        description="The subscriber is a surviving insured dependent (spouse or child) whose "
+        "coverage continues after the insured employee's or annuitant's death under Wis. "
+        "Admin. Code § ETF 40.01; a cancellation then takes effect under ETF 40.01(4)(b).",
+    )
 
 
 class Event(_Facts):
@@ -170,8 +176,9 @@ class Event(_Facts):
     )
     continuation_notice_date: CaseDate | None = Field(
         None,
-        description="Date of the continuation notice (COBRA, or the survivors' notice); for "
-        "COBRA the date the person received it. Election windows run from it.",
+        description="Date the person received the continuation notice (COBRA, or the "
+        "survivors' notice under Wis. Stat. § 632.897, whose 30 days run 'after receiving "
+        "notice'). Election windows run from it.",
     )
 
 
