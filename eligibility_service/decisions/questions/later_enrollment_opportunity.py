@@ -56,7 +56,8 @@ class Employee(_Facts):
     )
     first_wrs_employment_date: CaseDate | None = Field(
         None,
-        description="Date first employed by any WRS employer; with the 2011 Act 32 text it decides the hours "
+        description="Date first employed by any WRS employer; under the 2011 Act 32 text it "
+        "decides the hours "
         "threshold. Defaults to hire_date.",
     )
     wrs_participating_before_2011_07_01: Flag | None = Field(

@@ -60,7 +60,8 @@ class Employee(_Facts):
     )
     first_wrs_employment_date: CaseDate | None = Field(
         None,
-        description="Date first employed by any WRS employer; with the 2011 Act 32 text it decides the hours "
+        description="Date first employed by any WRS employer; under the 2011 Act 32 text it "
+        "decides the hours "
         "threshold. Same as hire_date for someone new to the WRS.",
     )
     wrs_participating_before_2011_07_01: Flag | None = Field(
