@@ -56,8 +56,15 @@ class Employee(_Facts):
     )
     first_wrs_employment_date: CaseDate | None = Field(
         None,
-        description="Date first employed by any WRS employer; decides the 2011 Act 32 hours "
+        description="Date first employed by any WRS employer; under the 2011 Act 32 text it "
+        "decides the hours "
         "threshold. Defaults to hire_date.",
+    )
+    wrs_participating_before_2011_07_01: Flag | None = Field(
+        None,
+        description="The employee was a WRS participating employee at any time before "
+        "2011-07-01 (Wis. Stat. § 40.22(2)(a), (am) as amended by 2013 Wis. Act 20 and 2017 Wis. "
+        "Act 362). Needed only for someone first employed by a WRS employer before that date.",
     )
     is_teacher: Flag | None = Field(
         None, description="Teacher or UW academic staff (lower WRS hours threshold)."
@@ -131,12 +138,13 @@ def sweep_cases(program: str, month: date) -> list[dict[str, Any]]:
         annuitant: bool = False,
     ) -> dict[str, Any]:
         teacher = rng.random() < 0.2
+        first_wrs = hire if rng.random() < 0.6 else min(hire, date(2005, 3, 14))
         return {
             "employee": {
                 "hire_date": hire,
-                "first_wrs_employment_date": hire
-                if rng.random() < 0.6
-                else min(hire, date(2005, 3, 14)),
+                "first_wrs_employment_date": first_wrs,
+                "wrs_participating_before_2011_07_01": first_wrs < date(2011, 7, 1)
+                and rng.random() < 0.8,
                 "is_teacher": teacher,
                 "currently_insured": insured,
                 "rehired_annuitant": annuitant,

@@ -60,8 +60,15 @@ class Employee(_Facts):
     )
     first_wrs_employment_date: CaseDate | None = Field(
         None,
-        description="Date first employed by any WRS employer; decides the 2011 Act 32 hours "
+        description="Date first employed by any WRS employer; under the 2011 Act 32 text it "
+        "decides the hours "
         "threshold. Same as hire_date for someone new to the WRS.",
+    )
+    wrs_participating_before_2011_07_01: Flag | None = Field(
+        None,
+        description="The employee was a WRS participating employee at any time before "
+        "2011-07-01 (Wis. Stat. § 40.22(2)(a), (am) as amended by 2013 Wis. Act 20 and 2017 Wis. "
+        "Act 362). Needed only for someone first employed by a WRS employer before that date.",
     )
     position_type: PositionType | None = None
     is_teacher: Flag | None = Field(
@@ -139,13 +146,14 @@ def sweep_cases(program: str, month: date) -> list[dict[str, Any]]:
                     "contribution_start_date": dates.add_months(hire, rng.choice([0, 1, 3, 6, 8])),
                 }
             teacher = rng.random() < 0.2
+            first_wrs = hire if rng.random() < 0.7 else dates.add_years(hire, -12)
             cases.append(
                 {
                     "employee": {
                         "hire_date": hire,
-                        "first_wrs_employment_date": hire
-                        if rng.random() < 0.7
-                        else dates.add_years(hire, -12),
+                        "first_wrs_employment_date": first_wrs,
+                        "wrs_participating_before_2011_07_01": first_wrs < date(2011, 7, 1)
+                        and rng.random() < 0.8,
                         "position_type": position,
                         "is_teacher": teacher,
                         "expected_annual_hours": float(
