@@ -100,7 +100,9 @@ class Event(_Facts):
     other_coverage_kind: OtherCoverageKind | None = Field(
         None,
         description="Gain of other coverage: what the new coverage is ('other' = not group "
-        "coverage, Medicaid or Tricare, e.g. an individual policy).",
+        "coverage, Medicaid or Tricare, e.g. an individual policy). Loss of other coverage: "
+        "what the lost coverage was ('medicaid' = Medicaid or CHIP, including BadgerCare "
+        "Plus, which has a 60-day window from 2009-04-01).",
     )
     deceased_is_spouse: Flag | None = Field(
         None, description="Death: the person who died was the employee's spouse."
