@@ -85,11 +85,14 @@ def _legis_path(path: str) -> Section | None:
         ref = parts[-1]
         if m := re.fullmatch(r"([0-9]+\.[0-9]+)(.*)", ref):
             return Section("wis-stat", m[1], _units(m[2]))
-    # /statutes/statutes/40/I/05/4/ah  (chapter, subchapter, section, subunits)
-    if parts[:2] == ["statutes", "statutes"] and len(parts) >= 5:
-        chapter, section = parts[2], parts[4]
-        units = tuple(u.lower() for u in parts[5:] if not u.startswith("_"))
-        return Section("wis-stat", f"{chapter}.{section}", units)
+    # /statutes/statutes/40/I/05/4/ah or /statutes/statutes/40/22/2r (chapter, subchapter
+    # when the chapter has them, section, subunits)
+    if parts[:2] == ["statutes", "statutes"] and len(parts) >= 4:
+        rest = parts[3:]
+        if re.fullmatch(r"[IVXL]+", rest[0]) and len(rest) >= 2:
+            rest = rest[1:]
+        units = tuple(u.lower() for u in rest[1:] if not u.startswith("_"))
+        return Section("wis-stat", f"{parts[2]}.{rest[0]}", units)
     # /document/administrativecode/ETF 10.11(1)
     if parts[:2] == ["document", "administrativecode"] and (
         m := re.fullmatch(r"([A-Za-z]+)\s+([0-9]+\.[0-9]+)(.*)", parts[-1])

@@ -10,6 +10,9 @@ month (Jan 31 + 1 month = Feb 28/29), which is how the payroll calendars read.
 from __future__ import annotations
 
 import calendar
+import functools
+import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 DAY_COUNT_CONVENTIONS = ("event_day_zero", "event_day_one")
@@ -94,3 +97,160 @@ def window_end(event: date, days: int, convention: str) -> date:
     if convention == "event_day_one":
         return event + timedelta(days=days - 1)
     raise ValueError(f"unknown day-count convention {convention!r}")
+
+
+# --- statutory time limits: Wis. Stat. § 990.001(4) and the legal holidays of § 995.20 ---------
+
+_WEEKDAYS = {"Mon": 0, "Tue": 1, "Wed": 2, "Thu": 3, "Fri": 4, "Sat": 5, "Sun": 6}
+_HOLIDAY_ENTRY = re.compile(
+    r"^(?P<month>\d{2})(?:-(?P<day>\d{2})"
+    r"|\s+(?P<dow>Mon|Tue|Wed|Thu|Fri|Sat|Sun)#(?P<nth>[1-5]|last)(?:\+(?P<offset>\d{1,2}))?)"
+    r"(?:\s+(?P<years>even|odd))?$"
+)
+SUNDAY_TO_MONDAY = "sunday->monday"
+
+
+@dataclass(frozen=True)
+class HolidayRule:
+    """One entry of a holiday calendar (see :func:`parse_holiday_calendar`)."""
+
+    month: int
+    day: int | None = None  # a fixed date: MM-DD
+    weekday: int | None = None  # or the nth (1-5, or -1 = last) weekday of the month
+    nth: int = 0
+    offset: int = 0  # days added to that weekday (the general election: Mon#1+1)
+    years: str = ""  # "", "even" or "odd"
+    label: str = ""
+
+    def on(self, year: int) -> date | None:
+        """The day this entry names in ``year``, or None when it does not occur that year."""
+        if (self.years == "even" and year % 2) or (self.years == "odd" and not year % 2):
+            return None
+        if self.day is not None:
+            return date(year, self.month, self.day)
+        assert self.weekday is not None
+        if self.nth == -1:
+            last = date(year, self.month, days_in_month(year, self.month))
+            found = last - timedelta(days=(last.weekday() - self.weekday) % 7)
+        else:
+            first = date(year, self.month, 1)
+            ahead = (self.weekday - first.weekday()) % 7 + 7 * (self.nth - 1)
+            found = first + timedelta(days=ahead)
+            if found.month != self.month:
+                return None
+        return found + timedelta(days=self.offset)
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    rules: tuple[HolidayRule, ...]
+    sunday_to_monday: bool  # a fixed-date holiday on a Sunday makes the Monday after a holiday
+
+    def holidays(self, year: int) -> frozenset[date]:
+        return _holidays_in(self, year)
+
+    def is_holiday(self, d: date) -> bool:
+        return d in _holidays_in(self, d.year)
+
+
+@functools.lru_cache(maxsize=256)
+def _holidays_in(calendar_: HolidayCalendar, year: int) -> frozenset[date]:
+    days: set[date] = set()
+    for rule in calendar_.rules:
+        d = rule.on(year)
+        if d is None:
+            continue
+        days.add(d)
+        if calendar_.sunday_to_monday and rule.day is not None and d.weekday() == 6:
+            days.add(d + timedelta(days=1))
+    return frozenset(days)
+
+
+@functools.lru_cache(maxsize=64)
+def parse_holiday_calendar(text: str) -> HolidayCalendar:
+    """Parse a holiday calendar written as ``;``-separated entries (blank entries ignored).
+
+    An entry is one of:
+
+    - ``MM-DD``: a fixed date (``12-25``);
+    - ``MM Dow#N``: the Nth weekday of the month, N = 1..5 (``09 Mon#1``: Labor Day);
+    - ``MM Dow#last``: the last such weekday (``05 Mon#last``: Memorial Day);
+    - ``MM Dow#N+K``: K days after it (``11 Mon#1+1``: the Tuesday after the 1st Monday of
+      November, the general election);
+
+    optionally followed by ``even`` or ``odd`` (only in even / odd years: election days) and a
+    label in parentheses, e.g. ``11 Mon#1+1 even (general election)``. The entry
+    ``sunday->monday`` says that when a fixed-date holiday falls on a Sunday the following
+    Monday is a holiday too. Weekdays are Mon Tue Wed Thu Fri Sat Sun. A malformed entry
+    raises ValueError naming it.
+    """
+    rules: list[HolidayRule] = []
+    sunday_to_monday = False
+    for raw in text.split(";"):
+        entry = raw.strip()
+        if not entry:
+            continue
+        if entry == SUNDAY_TO_MONDAY:
+            sunday_to_monday = True
+            continue
+        label = ""
+        if entry.endswith(")") and "(" in entry:
+            entry, _, rest = entry.partition("(")
+            label, entry = rest[:-1].strip(), entry.strip()
+        m = _HOLIDAY_ENTRY.match(entry)
+        if m is None:
+            raise ValueError(
+                f"holiday calendar entry {raw.strip()!r} is not MM-DD, 'MM Dow#N[+K]', "
+                f"'MM Dow#last' (optionally followed by even/odd and a (label)) "
+                f"or {SUNDAY_TO_MONDAY!r}"
+            )
+        month = int(m["month"])
+        if not 1 <= month <= 12:
+            raise ValueError(f"holiday calendar entry {raw.strip()!r}: no month {month}")
+        years = m["years"] or ""
+        if m["day"] is not None:
+            day = int(m["day"])
+            if not 1 <= day <= days_in_month(2000, month):  # 2000: a leap year allows 02-29
+                raise ValueError(f"holiday calendar entry {raw.strip()!r}: no such day")
+            rules.append(HolidayRule(month, day=day, years=years, label=label))
+        else:
+            nth = -1 if m["nth"] == "last" else int(m["nth"])
+            rules.append(
+                HolidayRule(
+                    month,
+                    weekday=_WEEKDAYS[m["dow"]],
+                    nth=nth,
+                    offset=int(m["offset"] or 0),
+                    years=years,
+                    label=label,
+                )
+            )
+    if not rules:
+        raise ValueError("holiday calendar names no holiday")
+    return HolidayCalendar(tuple(rules), sunday_to_monday)
+
+
+def next_secular_day(d: date, holidays: str, saturday_closed: bool = False) -> date:
+    """``d`` itself, or the first later day that is not a Sunday or a legal holiday.
+
+    With ``saturday_closed`` a Saturday is passed over too (Wis. Stat. § 990.001(4)(c): a
+    filing with a state or local office whose official hours do not include Saturday).
+    """
+    cal = parse_holiday_calendar(holidays)
+    while d.weekday() == 6 or (saturday_closed and d.weekday() == 5) or cal.is_holiday(d):
+        d += timedelta(days=1)
+    return d
+
+
+def statutory_window_end(
+    start: date, days: int, holidays: str, saturday_closed: bool = False
+) -> date:
+    """Last day of a time limit of ``days`` days after ``start`` set by a Wisconsin statute.
+
+    Wis. Stat. § 990.001(4)(a): the first day is excluded and the last included, so the
+    period ends on ``start + days``. § 990.001(4)(b): a last day on a Sunday or a legal
+    holiday (the calendar ``holidays``, see :func:`parse_holiday_calendar`) moves to the next
+    secular day. § 990.001(4)(c): with ``saturday_closed`` (a filing with a public office not
+    open on Saturdays) a Saturday last day moves on as well.
+    """
+    return next_secular_day(start + timedelta(days=days), holidays, saturday_closed)

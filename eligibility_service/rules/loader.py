@@ -142,6 +142,8 @@ class _VersionCompiler:
         self.out = out
         self.cited: set[str] = set()
         self.failed: set[str] = set()
+        self.param_tables: dict[str, ParameterTable] = {}
+        self.param_checked: set[str] = set()
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -157,13 +159,32 @@ class _VersionCompiler:
     ) -> CompiledExpr | None:
         try:
             node = parse(text)
-            return compile_expression(node, scope)
+            compiled = compile_expression(node, scope)
+            self._check_params(compiled)
+            return compiled
         except ExpressionSyntaxError as exc:
             self.out.add(name, line, f"{what}: {exc}  [in: {text}]")
         except ExpressionTypeError as exc:
             if not (_names_in(node) & self.failed):  # else: already reported at the definition
                 self.out.add(name, line, f"{what}: {exc}  [in: {text}]")
         return None
+
+    def _check_params(self, compiled: CompiledExpr) -> None:
+        """Validate, once, every dated value of a parameter a function parses (a calendar)."""
+        for pname, check in compiled.refs.param_checks.items():
+            table = self.param_tables.get(pname)
+            if table is None or pname in self.param_checked:
+                continue
+            self.param_checked.add(pname)
+            for start, value in zip(table.starts, table.values, strict=True):
+                try:
+                    check(value)
+                except (ValueError, TypeError) as exc:
+                    self.out.add(
+                        table.source.file,
+                        table.source.line,
+                        f"parameter {pname} value from {start}: {exc}",
+                    )
 
     def _message(
         self, text: str, scope: Scope, name: str, line: int | None, what: str
@@ -187,6 +208,7 @@ class _VersionCompiler:
         if modules is None:
             return None
         params = self._parameters(modules)
+        self.param_tables = params
         choices, choice_sources = self._choices(modules)
         defaults = {name: c.default for name, c in choices.items()}
         for cname, alt in self.manifest.policy_defaults.items():

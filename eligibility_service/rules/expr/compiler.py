@@ -91,6 +91,8 @@ class Refs:
     values: set[str] = field(default_factory=set)
     params: set[str] = field(default_factory=set)
     choices: set[str] = field(default_factory=set)
+    # parameters passed where a function validates its argument: name -> validator
+    param_checks: dict[str, Callable[[Any], object]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -461,6 +463,17 @@ def _compile_call(node: ast.Call, scope: Scope, refs: Refs) -> tuple[Type, Compi
             raise ExpressionTypeError(f"{node.name}() argument {i + 1} must be {want}, got {atype}")
         if want.enum:
             _check_enum(want, node.args[i])
+    for i, check in func.checks:
+        arg = node.args[i] if i < len(node.args) else None
+        if isinstance(arg, ast.Literal) and isinstance(arg.value, str):
+            try:
+                check(arg.value)
+            except ValueError as exc:
+                raise ExpressionTypeError(f"{node.name}() argument {i + 1}: {exc}") from None
+        elif isinstance(arg, ast.ParamAt):
+            refs.param_checks[arg.name] = check
+        elif isinstance(arg, ast.Path) and len(arg.parts) == 2 and arg.parts[0] == "param":
+            refs.param_checks[arg.parts[1]] = check
     if node.name == "size" and generic is not None and generic.kind != "list":
         raise ExpressionTypeError(f"size() needs a list, got {generic}")
     if (

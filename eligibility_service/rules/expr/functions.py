@@ -25,6 +25,9 @@ class Function:
     doc: str
     variadic: bool = False
     null_aware: bool = False
+    # (argument index, validator): a string argument that must parse (checked at load time
+    # for a literal, and for every dated value of a parameter passed there)
+    checks: tuple[tuple[int, Callable[[Any], object]], ...] = ()
 
 
 def _min(*xs: Any) -> Any:
@@ -57,6 +60,12 @@ def _add_years(d: Any, n: Any) -> Any:
 
 def _window_end(d: Any, n: Any, convention: Any) -> Any:
     return dates.window_end(d, n if type(n) is int else int(n), convention)
+
+
+def _statutory_window_end(d: Any, n: Any, holidays: Any, saturday_closed: Any) -> Any:
+    return dates.statutory_window_end(
+        d, n if type(n) is int else int(n), holidays, bool(saturday_closed)
+    )
 
 
 CONVENTION = Type("string", enum=frozenset(dates.DAY_COUNT_CONVENTIONS))
@@ -94,6 +103,17 @@ FUNCTIONS: dict[str, Function] = {
         DATE,
         _window_end,
         "Last day of an N-day window after an event, under a day-count convention.",
+    ),
+    "statutory_window_end": Function(
+        (DATE, NUMBER, STRING, BOOL),
+        DATE,
+        _statutory_window_end,
+        "Last day of an N-day time limit set by a Wisconsin statute (Wis. Stat. § 990.001(4)): "
+        "the day after the start is day 1; a last day on a Sunday or a legal holiday of the "
+        "calendar (the third argument, e.g. param.wis_legal_holidays) moves to the next "
+        "secular day, and with the fourth argument true (a filing with a public office closed "
+        "on Saturdays) a Saturday moves on too.",
+        checks=((2, dates.parse_holiday_calendar),),
     ),
     "day_of_month": Function((DATE,), NUMBER, lambda d: d.day, "Day of the month, 1 to 31."),
     "month_of": Function((DATE,), NUMBER, lambda d: d.month, "Month number, 1 to 12."),
