@@ -185,8 +185,20 @@ class RetireeContinuationEvent(_Facts):
     )
     disabled_at_event: Flag | None = Field(
         None,
-        description="Disabled (Social Security) at the qualifying event; used only under the "
-        "policy choice that applies the federal 29-month extension.",
+        description="Determined disabled under the Social Security Act at the qualifying "
+        "event (a disability beginning on or before the event date).",
+    )
+    disability_onset_date: CaseDate | None = Field(
+        None,
+        description="Date from which Social Security determined the qualified beneficiary "
+        "disabled; from 1997 a disability beginning within the first 60 days of continuation "
+        "coverage gives 29 months instead of 18 (42 U.S.C. 300bb-2).",
+    )
+    disability_notice_timely: Flag | None = Field(
+        None,
+        description="The Social Security disability determination was notified to the plan "
+        "within 60 days of it and before the 18 months ended (42 U.S.C. 300bb-6(3)); without "
+        "it the 29-month extension does not apply.",
     )
 
 
@@ -428,6 +440,7 @@ def sweep_cases(program: str, month: date) -> list[dict[str, Any]]:
                     "coverage_end_date": coverage_end,
                     "notice_received_date": notice,
                     "disabled_at_event": rng.random() < 0.1,
+                    "disability_notice_timely": rng.random() < 0.5,
                 },
                 "coverage": {"level": level, "members": members, "split_plans": False},
             }
