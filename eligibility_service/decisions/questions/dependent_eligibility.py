@@ -78,8 +78,18 @@ class Dependent(_Facts):
     )
     married: Flag | None = Field(
         None,
-        description="The dependent (not the subscriber) is married. Only the disabled "
-        "adult child rule reads it.",
+        description="The dependent (not the subscriber) is married on the review date. Read "
+        "by the disabled adult child rule and, for review dates in 2010 and 2011, by the "
+        "age-27 rule of Wis. Stat. § 632.885 (2009 Wis. Act 28), which covered adult "
+        "children only while unmarried.",
+    )
+    own_employer_coverage_available: Flag | None = Field(
+        None,
+        description="Review dates in 2010 and 2011 only: the adult child is eligible for "
+        "coverage under a group health plan of the child's own employer for which the "
+        "child's premium contribution is no greater than the premium for the child's coverage "
+        "as a dependent (Wis. Stat. § 632.885 as created by 2009 Wis. Act 28; Wis. Admin. "
+        "Code § Ins 3.34).",
     )
     covered_on_another_contract: Flag | None = Field(
         None,
@@ -190,7 +200,13 @@ def sweep_cases(program: str, month: date) -> list[dict[str, Any]]:
         relation = rng.choice(["child", "child", "stepchild"])
         review = last if day in (1, 16) else dates.add_days(last, rng.randrange(1, 45))
         notice = dates.add_days(last, rng.choice([-10, 5, 20])) if review > last else None
-        cases.append(case(review, {"relationship": relation, "birth_date": birth}, notice=notice))
+        child = {
+            "relationship": relation,
+            "birth_date": birth,
+            "married": False,
+            "own_employer_coverage_available": False,
+        }
+        cases.append(case(review, child, notice=notice))
     # a younger child, on an individual contract half the time
     cases.append(
         case(

@@ -102,6 +102,12 @@ class Application(_Facts):
     etf_approved: Flag | None = Field(
         None, description="Late applications: ETF approved the late application."
     )
+    etf_approval_date: CaseDate | None = Field(
+        None,
+        description="Late applications received after January 31 of the plan year: the date "
+        "ETF approved the application. From the June 2022 editions of ET-1118 § 604(3) and "
+        "ET-1144 § 704C such a request takes effect on the first of the month after approval.",
+    )
 
 
 class OpenEnrollmentFacts(_Facts):
@@ -142,6 +148,7 @@ def sweep_cases(program: str, month: date) -> list[dict[str, Any]]:
         )
         insured = rng.random() < 0.8 or member_type in ("cobra_continuant", "surviving_dependent")
         change = rng.choice(_CHANGES) if insured else "enroll"
+        approved = rng.random() < 0.7
         cases.append(
             {
                 "member": {
@@ -157,7 +164,10 @@ def sweep_cases(program: str, month: date) -> list[dict[str, Any]]:
                     "window_timing": _timing(day, plan_year),
                     "written_reason_provided": rng.random() < 0.9,
                     "employer_statement_provided": rng.random() < 0.9,
-                    "etf_approved": rng.random() < 0.7,
+                    "etf_approved": approved,
+                    "etf_approval_date": dates.add_days(day, rng.randrange(0, 20))
+                    if approved
+                    else None,
                 },
             }
         )
@@ -175,6 +185,7 @@ def sweep_cases(program: str, month: date) -> list[dict[str, Any]]:
                 "written_reason_provided": True,
                 "employer_statement_provided": True,
                 "etf_approved": True,
+                "etf_approval_date": dates.add_days(day, rng.randrange(0, 20)),
             },
         }
     )
