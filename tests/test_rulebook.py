@@ -62,7 +62,9 @@ def state_html(registry: Registry) -> str:
 def test_rule_sits_beside_the_provisions_it_implements(state_html: str, registry: Registry) -> None:
     start = state_html.index('id="rule-NEWHIRE-WINDOW"')
     article = state_html[start : state_html.index("</article>", start)]
-    provision = registry.provisions.by_id["wis-stat-40.51-2"].provision
+    # the record as 2026.1 cited it (pinned), not the corrected catalogue's
+    provision = registry.get("state", "2026.1").provisions["wis-stat-40.51-2"].provision
+    assert provision.url != registry.provisions.by_id["wis-stat-40.51-2"].provision.url
     assert "The new-hire application is due within 30 days of hire" in article
     assert "NEWHIRE_WINDOW" in article
     assert f'href="{provision.url}"' in article

@@ -14,6 +14,7 @@ them through :mod:`.loading` with the same kinds.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,10 @@ def show(period: Period) -> str:
 def check(
     registry: Registry, root: Path | None = None, exceptions: Exceptions | None = None
 ) -> list[Finding]:
-    """Citation findings. In a version whose items must be verified (see
-    :mod:`.verification`), a rule or value dated before its source is an error unless it
-    is a reviewed exception; elsewhere it stays a warning."""
+    """Citation findings. A rule or value dated before one of its sources is a warning. In
+    a version whose items must be verified (see :mod:`.verification`), a rule or value that on
+    some day rests on nothing in force (none of its sources in force yet) is an error unless
+    it is a reviewed exception."""
     found: list[Finding] = []
     cited: set[str] = set()
     lines = _ValueLines(root)
@@ -59,62 +61,88 @@ def check(
             cited.update(rs.provisions)
             for question in rs.questions.values():
                 for rule in question.rules:
-                    off = [
-                        p
-                        for pid in rule.implements
-                        if (p := rs.provisions.get(pid)) is not None
-                        and not covers(p.provision.in_force, rule.period)
-                    ]
-                    if off:
+                    sources = [p for pid in rule.implements if (p := rs.provisions.get(pid))]
+                    off = [p for p in sources if not covers(p.provision.in_force, rule.period)]
+                    gap = uncovered(rule.period, [p.provision.in_force for p in sources])
+                    if strict and gap is not None:
                         found.append(
                             _graded(
                                 exceptions,
-                                strict,
                                 at,
-                                "citation-period",
                                 finding(
                                     "citation-period",
                                     (rule.id,),
                                     rule.source.file,
                                     rule.source.line,
-                                    f"Rule {rule.id} is in force {show(rule.period)} but cites "
+                                    f"Rule {rule.id} is in force {show(rule.period)} but none "
+                                    f"of the provisions it cites is in force {show(gap)} ("
                                     + "; ".join(_provision(p) for p in off)
-                                    + ". Cite what was in force, split the rule by date, or "
-                                    "correct the provision's dates.",
+                                    + "). Cite the text in force then, split the rule by "
+                                    "date, or correct the provision's dates.",
+                                    severity="error",
                                 ),
                                 rule.id,
                                 [p.provision.id for p in off],
                             )
                         )
+                    elif off:
+                        found.append(
+                            finding(
+                                "citation-period",
+                                (rule.id,),
+                                rule.source.file,
+                                rule.source.line,
+                                f"Rule {rule.id} is in force {show(rule.period)} but cites "
+                                + "; ".join(_provision(p) for p in off)
+                                + ". Cite what was in force, split the rule by date, or "
+                                "correct the provision's dates.",
+                            )
+                        )
             for name, table in sorted(rs.parameters.items()):
-                for i, value in enumerate(table.spec.values):
-                    late = [
-                        p
-                        for pid in value.cites
-                        if (p := rs.provisions.get(pid)) is not None
-                        and p.provision.in_force.from_ > value.from_
-                    ]
-                    if late:
-                        file, line = lines.of(table.source.file, name, i, table.source.line)
+                values = table.spec.values
+                for i, value in enumerate(values):
+                    sources = [p for pid in value.cites if (p := rs.provisions.get(pid))]
+                    late = [p for p in sources if p.provision.in_force.from_ > value.from_]
+                    until = values[i + 1].from_ - timedelta(days=1) if i + 1 < len(values) else None
+                    period = Period(from_=value.from_, to=until)
+                    gap = uncovered(period, [p.provision.in_force for p in sources])
+                    if not late and gap is None:
+                        continue
+                    file, line = lines.of(table.source.file, name, i, table.source.line)
+                    if strict and gap is not None:
                         found.append(
                             _graded(
                                 exceptions,
-                                strict,
                                 at,
-                                "value-before-provision",
                                 finding(
                                     "value-before-provision",
                                     (),
                                     file,
                                     line,
-                                    f"Parameter {name} takes the value {value.value} from "
-                                    f"{value.from_}, before "
+                                    f"Parameter {name} takes the value {value.value} "
+                                    f"{show(period)}, but none of the provisions it cites is in "
+                                    f"force {show(gap)} ("
                                     + "; ".join(_provision(p) for p in late)
-                                    + " that it cites as its source. Date the value from the "
-                                    "provision, or cite the source in force then.",
+                                    + "). Date the value from the provision, or cite the "
+                                    "source in force then.",
+                                    severity="error",
                                 ),
                                 f"param:{name}@{value.from_}",
                                 [p.provision.id for p in late],
+                            )
+                        )
+                    elif late:
+                        found.append(
+                            finding(
+                                "value-before-provision",
+                                (),
+                                file,
+                                line,
+                                f"Parameter {name} takes the value {value.value} from "
+                                f"{value.from_}, before "
+                                + "; ".join(_provision(p) for p in late)
+                                + " that it cites as its source. Date the value from the "
+                                "provision, or cite the source in force then.",
                             )
                         )
     uncited = [p for pid, p in sorted(registry.provisions.by_id.items()) if pid not in cited]
@@ -144,23 +172,35 @@ def check(
 
 
 def _graded(
-    exceptions: Exceptions,
-    strict: bool,
-    at: str,
-    kind: str,
-    found: Finding,
-    key: str,
-    sources: list[str],
+    exceptions: Exceptions, at: str, error: Finding, key: str, sources: list[str]
 ) -> Finding:
-    """An error in a version whose items must be verified, unless a reviewed exception
-    covers the version, the item, or every source it is dated before (an exception on a
-    provision says: this document describes a practice older than the document)."""
-    if not strict:
-        return found
-    error = Finding("error", kind, found.rule_ids, found.file, found.line, found.message)
+    """An error unless a reviewed exception covers the version, the item, or every cited
+    source dated after the rule (an exception on a provision says: this document describes a
+    practice older than the document)."""
+    kind = error.kind
     if sources and all(exceptions.match(kind, pid) for pid in sources):
         return excused(exceptions, kind, error, sources[0])
     return excused(exceptions, kind, error, at, f"{at}:{key}")
+
+
+def uncovered(period: Period, sources: list[Period]) -> Period | None:
+    """The first stretch of ``period`` on which none of ``sources`` is in force, if any."""
+    day = period.from_
+    for source in sorted(sources, key=lambda p: p.from_):
+        if period.to is not None and day > period.to:
+            return None
+        if source.from_ > day:
+            break
+        if source.to is None:
+            return None
+        day = max(day, source.to + timedelta(days=1))
+    if period.to is not None and day > period.to:
+        return None
+    later = [p.from_ for p in sources if p.from_ > day]
+    end = min(later) - timedelta(days=1) if later else period.to
+    if period.to is not None and end is not None:
+        end = min(end, period.to)
+    return Period(from_=day, to=end)
 
 
 def _provision(p: LocatedProvision) -> str:

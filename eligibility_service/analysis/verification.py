@@ -20,6 +20,8 @@ Versions published before records existed are listed as reviewed exceptions
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..rules.compiled import CompiledRuleSet
 from ..rules.provisions import LocatedProvision
 from ..rules.registry import Registry
@@ -196,7 +198,13 @@ def check(registry: Registry, exceptions: Exceptions) -> list[Finding]:
         for _v, rs in sorted(versions.items()):
             for item in items(rs):
                 found.extend(_item_findings(rs, item, exceptions))
-            found.extend(_default_findings(rs, exceptions))
+            defaults = _default_findings(rs, exceptions)
+            if not requires_records(rs, exceptions):
+                # a version made before records (published, immutable): known, fixed later
+                defaults = [
+                    replace(f, severity="warning") if f.severity == "error" else f for f in defaults
+                ]
+            found.extend(defaults)
     found.extend(_catalogue_findings(registry, exceptions))
     found.extend(_unused(registry, exceptions))
     return found
