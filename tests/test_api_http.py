@@ -21,7 +21,7 @@ from .tokens import bearer
 URL = "/v1/decisions/new-hire-enrollment"
 _REGISTRY = load_registry(ROOT, QUESTIONS)
 EXAMPLES = [
-    pytest.param(rs.id, q, ex, id=f"{rs.id}:{q}:{src.line}")
+    pytest.param(rs.id, rs.version, q, ex, id=f"{rs.id}@{rs.version}:{q}:{src.line}")
     for versions in _REGISTRY.rule_sets.values()
     for rs in versions.values()
     for q, ex, src in iter_examples(rs)
@@ -68,14 +68,14 @@ def state_case(**application: Any) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize(("program", "question", "example"), EXAMPLES)
+@pytest.mark.parametrize(("program", "version", "question", "example"), EXAMPLES)
 def test_worked_example_over_http(
-    client: httpx.Client, program: str, question: str, example: Any
+    client: httpx.Client, program: str, version: str, question: str, example: Any
 ) -> None:
     body = {
         "program": program,
         "facts": _jsonable(example.facts),
-        "options": {"policy_choices": example.policy_choices},
+        "options": {"policy_choices": example.policy_choices, "rule_set_version": version},
     }
     if example.as_of:
         body["options"]["as_of"] = example.as_of.isoformat()
@@ -90,6 +90,7 @@ def test_worked_example_over_http(
     for code in example.expect.reasons:
         assert code in codes
     assert decision["rule_set"]["id"] == program
+    assert decision["rule_set"]["version"] == version
     assert decision["rule_set"]["content_hash"].startswith("sha256:")
     for reason in decision["reasons"]:
         assert reason["citations"], f"{reason['rule_id']} has no citation"
@@ -117,16 +118,19 @@ def test_decision_has_dates_choices_and_version(client: httpx.Client) -> None:
         "enrollment_deadline": "2024-02-14",
         "alternative_enrollment_deadline": "2024-04-01",
     }
+    # 2026.2 dates the change of Wis. Stat. § 40.51(2) instead of offering a choice
     choices = {c["choice"]: c for c in decision["policy_choices"]}
-    assert choices["newhire_effective_date"]["alternative"] == "first_of_month_on_or_after_receipt"
-    assert choices["newhire_effective_date"]["source"] == "rule_set_default"
-    assert decision["rule_set"]["version"] == "2026.1"
+    assert "newhire_effective_date" not in choices
+    assert decision["rule_set"]["version"] == "2026.2"
     assert decision["trace"] is None
 
 
 def test_policy_choice_selected_per_request(client: httpx.Client) -> None:
     body = state_case(received_date="2024-02-10")
-    body["options"] = {"policy_choices": {"newhire_effective_date": "first_of_month_in_window"}}
+    body["options"] = {
+        "policy_choices": {"newhire_effective_date": "first_of_month_in_window"},
+        "rule_set_version": "2026.1",  # the version that still offers the choice
+    }
     decision = client.post(URL, json=body).json()
     assert decision["dates"]["coverage_effective_date"] == "2024-02-01"
     choice = next(c for c in decision["policy_choices"] if c["choice"] == "newhire_effective_date")

@@ -32,7 +32,7 @@ def root(tmp_path: Path) -> Path:
     for folder in ("statutes", "contracts", "guidance", "rule_sets/common"):
         shutil.copytree(ROOT / folder, tmp_path / folder, dirs_exist_ok=True)
     state = tmp_path / "rule_sets/state"
-    for part in ("2026.1", "pinned-provisions"):
+    for part in ("2026.1", "2026.2", "pinned-provisions"):
         shutil.copytree(ROOT / "rule_sets/state" / part, state / part)
     for file in ("rule_set.yaml", "published.yaml"):
         shutil.copy2(ROOT / "rule_sets/state" / file, state / file)

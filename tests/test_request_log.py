@@ -115,7 +115,7 @@ def test_access_line_names_route_caller_and_rule_set(client: TestClient, json_li
     assert line["event"] == "request" and line["level"] == "info"
     assert line["method"] == "POST" and line["route"] == DECIDE and line["status"] == 200
     assert line["caller"] == "tests"
-    assert line["rule_set"] == "state@2026.1"
+    assert line["rule_set"] == "state@2026.2"
     assert line["decision_id"] == answer.headers["decision-id"]
     assert line["bytes"] == len(answer.content)
     assert isinstance(line["duration_ms"], float) and 0 < line["duration_ms"] < 60_000

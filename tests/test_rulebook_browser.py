@@ -54,12 +54,12 @@ def _search(tab: Tab, text: str) -> None:
 
 
 def _rules_with_reason(registry: Registry, reason: str) -> set[str]:
-    rs = registry.get("state", "2026.1")
+    rs = registry.get("state", "2026.2")
     return {r.id for q in rs.questions.values() for r in q.rules if r.outcome.reason == reason}
 
 
 def test_rule_with_citation_link_and_example(service: str, tab: Tab, registry: Registry) -> None:
-    tab.navigate(f"{service}/rule-book/state/2026.1")
+    tab.navigate(f"{service}/rule-book/state/2026.2")
     rule = tab.evaluate(
         f"""(() => {{
           const el = document.getElementById('rule-{RULE}');
@@ -76,7 +76,7 @@ def test_rule_with_citation_link_and_example(service: str, tab: Tab, registry: R
     assert {"text": provision.citation, "href": provision.url} in rule["links"]
     assert provision.summary.split(";")[0] in rule["text"]  # the summary sits beside the rule
 
-    rs = registry.get("state", "2026.1")
+    rs = registry.get("state", "2026.2")
     example, _ = rs.questions["new_hire_enrollment"].examples[0]
     shown = tab.evaluate(
         "(() => { const el = document.getElementById('example-new_hire_enrollment-1');"
@@ -98,7 +98,7 @@ def test_rule_with_citation_link_and_example(service: str, tab: Tab, registry: R
 def test_search_by_reason_code_hides_other_rules(
     service: str, tab: Tab, registry: Registry
 ) -> None:
-    tab.navigate(f"{service}/rule-book/state/2026.1")
+    tab.navigate(f"{service}/rule-book/state/2026.2")
     everything = _visible_rules(tab)
     assert RULE in everything
     assert len(everything) > 100
@@ -121,10 +121,10 @@ def test_search_by_reason_code_hides_other_rules(
 
 
 def test_search_by_citation_and_rule_id(service: str, tab: Tab, registry: Registry) -> None:
-    tab.navigate(f"{service}/rule-book/state/2026.1")
+    tab.navigate(f"{service}/rule-book/state/2026.2")
     _search(tab, "§ 40.51(2)")
     visible = set(_visible_rules(tab))
-    rs = registry.get("state", "2026.1")
+    rs = registry.get("state", "2026.2")
     citing = {r.id for q in rs.questions.values() for r in q.rules if PROVISION in r.implements}
     assert RULE in visible
     assert citing <= visible
@@ -156,9 +156,9 @@ def test_static_rule_book_opens_from_disk(
     out: Path = tmp_path_factory.mktemp("rulebook")
     write_rule_book(ROOT, out)
     tab.navigate((out / "index.html").as_uri())
-    tab.evaluate("document.querySelector('a.version-link[href=\"state/2026.1.html\"]').click()")
+    tab.evaluate("document.querySelector('a.version-link[href=\"state/2026.2.html\"]').click()")
     tab.wait_for(
-        "location.pathname.endsWith('/state/2026.1.html') && document.readyState === 'complete'"
+        "location.pathname.endsWith('/state/2026.2.html') && document.readyState === 'complete'"
     )
     assert tab.evaluate(f"!!document.getElementById('rule-{RULE}')")
     _search(tab, REASON)

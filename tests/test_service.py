@@ -40,7 +40,9 @@ def all_examples(registry: Any) -> list[tuple[Any, str, Any]]:
 
 
 def decide_example(service: DecisionService, rs: Any, q: str, ex: Any) -> dict[str, Any]:
-    options = DecisionOptions(policy_choices=ex.policy_choices, trace=True, as_of=ex.as_of)
+    options = DecisionOptions(
+        policy_choices=ex.policy_choices, trace=True, as_of=ex.as_of, rule_set_version=rs.version
+    )
     return service.decide(q, rs.info.program, facts_of(q, ex), options)
 
 
@@ -80,6 +82,7 @@ def two_versions(tmp_path: Path) -> Path:
     for record in (tmp_path / "rule_sets").glob("*/published.yaml"):
         record.unlink()
     state = tmp_path / "rule_sets" / "state"
+    shutil.rmtree(state / "2026.2")  # this test is about 2026.1 and versions made from it
     # a published 2027.1 that answers from 2027 with the statute's effective-date reading,
     # and a draft that must never be picked unless pinned
     for name, status, start in (
@@ -142,7 +145,9 @@ def test_cli_decide_prints_the_decision() -> None:
     assert result.exit_code == 0, result.output
     decision = json.loads(result.output)
     assert decision["outcome"] == "approved"
-    assert decision["dates"]["coverage_effective_date"] == "2024-03-01"
+    # hired 2024-01-15, received 2024-02-10: Wis. Stat. § 40.51(2) since 2015 Act 55
+    assert decision["rule_set"]["version"] == "2026.2"
+    assert decision["dates"]["coverage_effective_date"] == "2024-02-01"
     assert decision["trace"] is None
     traced = json.loads(CliRunner().invoke(main, ["decide", str(CASE), "--trace"]).output)
     assert traced["trace"]

@@ -86,10 +86,11 @@ def decide(
     program: str,
     facts: Mapping[str, Any],
     choices: Mapping[str, str] | None = None,
+    version: str | None = None,
 ) -> dict[str, Any]:
     model = NewHireFacts if question == "new_hire_enrollment" else CoverageTerminationFacts
     dumped = model.model_validate(facts).model_dump()
-    options = DecisionOptions(policy_choices=dict(choices or {}))
+    options = DecisionOptions(policy_choices=dict(choices or {}), rule_set_version=version)
     return service.decide(question, program, dumped, options)  # type: ignore[arg-type]
 
 
@@ -227,17 +228,19 @@ def test_addition_effective_date_not_the_rules_date(service: DecisionService) ->
 
 
 def test_addition_policy_choice_changes_the_expected_date(service: DecisionService) -> None:
+    # state@2026.1 still offers the choice (2026.2 dates the change of law instead)
     choice = {"newhire_effective_date": "first_of_month_in_window"}
-    statute = decide(service, "new_hire_enrollment", "state", HIRE_FACTS, choice)["dates"][
+    old = "2026.1"
+    statute = decide(service, "new_hire_enrollment", "state", HIRE_FACTS, choice, old)["dates"][
         "coverage_effective_date"
     ]
-    default = decide(service, "new_hire_enrollment", "state", HIRE_FACTS)["dates"][
+    default = decide(service, "new_hire_enrollment", "state", HIRE_FACTS, None, old)["dates"][
         "coverage_effective_date"
     ]
     assert statute != default  # the two readings of the sources disagree on this case
     text = csv_text(addition("C1", statute))
-    assert run(service, text, [], policy_choices=choice).discrepancies == []
-    assert only(run(service, text, [])).field == "coverage_effective_date"
+    assert run(service, text, [], policy_choices=choice, rule_set_version=old).discrepancies == []
+    assert only(run(service, text, [], rule_set_version=old)).field == "coverage_effective_date"
 
 
 def test_denied_addition_has_no_date_and_is_an_error(service: DecisionService) -> None:

@@ -186,6 +186,9 @@ def sweep_cases(program: str, month: date) -> list[dict[str, Any]]:
         notice = extra.pop("notice", None)
         subscriber = {"coverage_level": extra.pop("level", level)}
         subscriber.update(extra)
+        if dependent.get("relationship") not in ("spouse", "domestic_partner"):
+            # complete for 2010-2011, when Wis. Stat. § 632.885 asked about both
+            dependent = {"married": False, "own_employer_coverage_available": False, **dependent}
         return {
             "review": {"review_date": review, "continuation_notice_date": notice},
             "subscriber": subscriber,
