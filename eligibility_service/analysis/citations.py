@@ -14,6 +14,8 @@ them through :mod:`.loading` with the same kinds.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -61,90 +63,34 @@ def check(
             cited.update(rs.provisions)
             for question in rs.questions.values():
                 for rule in question.rules:
-                    sources = [p for pid in rule.implements if (p := rs.provisions.get(pid))]
-                    off = [p for p in sources if not covers(p.provision.in_force, rule.period)]
-                    gap = uncovered(rule.period, [p.provision.in_force for p in sources])
-                    if strict and gap is not None:
-                        found.append(
-                            _graded(
-                                exceptions,
-                                at,
-                                finding(
-                                    "citation-period",
-                                    (rule.id,),
-                                    rule.source.file,
-                                    rule.source.line,
-                                    f"Rule {rule.id} is in force {show(rule.period)} but none "
-                                    f"of the provisions it cites is in force {show(gap)} ("
-                                    + "; ".join(_provision(p) for p in off)
-                                    + "). Cite the text in force then, split the rule by "
-                                    "date, or correct the provision's dates.",
-                                    severity="error",
-                                ),
-                                rule.id,
-                                [p.provision.id for p in off],
-                            )
+                    dated = _Dated(exceptions, strict, at, rs.provisions)
+                    found.extend(
+                        dated.check(
+                            "citation-period",
+                            f"Rule {rule.id}",
+                            (rule.id,),
+                            (rule.source.file, rule.source.line),
+                            rule.period,
+                            rule.implements,
+                            rule.id,
                         )
-                    elif off:
-                        found.append(
-                            finding(
-                                "citation-period",
-                                (rule.id,),
-                                rule.source.file,
-                                rule.source.line,
-                                f"Rule {rule.id} is in force {show(rule.period)} but cites "
-                                + "; ".join(_provision(p) for p in off)
-                                + ". Cite what was in force, split the rule by date, or "
-                                "correct the provision's dates.",
-                            )
-                        )
+                    )
             for name, table in sorted(rs.parameters.items()):
                 values = table.spec.values
                 for i, value in enumerate(values):
-                    sources = [p for pid in value.cites if (p := rs.provisions.get(pid))]
-                    late = [p for p in sources if p.provision.in_force.from_ > value.from_]
                     until = values[i + 1].from_ - timedelta(days=1) if i + 1 < len(values) else None
-                    period = Period(from_=value.from_, to=until)
-                    gap = uncovered(period, [p.provision.in_force for p in sources])
-                    if not late and gap is None:
-                        continue
-                    file, line = lines.of(table.source.file, name, i, table.source.line)
-                    if strict and gap is not None:
-                        found.append(
-                            _graded(
-                                exceptions,
-                                at,
-                                finding(
-                                    "value-before-provision",
-                                    (),
-                                    file,
-                                    line,
-                                    f"Parameter {name} takes the value {value.value} "
-                                    f"{show(period)}, but none of the provisions it cites is in "
-                                    f"force {show(gap)} ("
-                                    + "; ".join(_provision(p) for p in late)
-                                    + "). Date the value from the provision, or cite the "
-                                    "source in force then.",
-                                    severity="error",
-                                ),
-                                f"param:{name}@{value.from_}",
-                                [p.provision.id for p in late],
-                            )
+                    dated = _Dated(exceptions, strict, at, rs.provisions)
+                    found.extend(
+                        dated.check(
+                            "value-before-provision",
+                            f"Parameter {name} (value {value.value})",
+                            (),
+                            lines.of(table.source.file, name, i, table.source.line),
+                            Period(from_=value.from_, to=until),
+                            value.cites,
+                            f"param:{name}@{value.from_}",
                         )
-                    elif late:
-                        found.append(
-                            finding(
-                                "value-before-provision",
-                                (),
-                                file,
-                                line,
-                                f"Parameter {name} takes the value {value.value} from "
-                                f"{value.from_}, before "
-                                + "; ".join(_provision(p) for p in late)
-                                + " that it cites as its source. Date the value from the "
-                                "provision, or cite the source in force then.",
-                            )
-                        )
+                    )
     uncited = [p for pid, p in sorted(registry.provisions.by_id.items()) if pid not in cited]
     for p in uncited:
         found.append(
@@ -169,6 +115,52 @@ def check(
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class _Dated:
+    """Compares an item's period with the periods of the provisions it cites."""
+
+    exceptions: Exceptions
+    strict: bool  # the version's items must be verified: resting on nothing is an error
+    at: str
+    provisions: Mapping[str, LocatedProvision]
+
+    def check(
+        self,
+        kind: str,
+        what: str,
+        rule_ids: tuple[str, ...],
+        where: tuple[str, int | None],
+        period: Period,
+        cites: Sequence[str],
+        key: str,
+    ) -> list[Finding]:
+        sources = [p for pid in cites if (p := self.provisions.get(pid))]
+        off = [p for p in sources if not covers(p.provision.in_force, period)]
+        gap = uncovered(period, [p.provision.in_force for p in sources])
+        named = "; ".join(_provision(p) for p in off)
+        advice = "Cite the text in force then, split it by date, or correct the provision's dates."
+        if self.strict and gap is not None:
+            error = finding(
+                kind,
+                rule_ids,
+                *where,
+                f"{what} is in force {show(period)} but none of the provisions it cites is in "
+                f"force {show(gap)} ({named}). {advice}",
+                severity="error",
+            )
+            return [_graded(self.exceptions, self.at, error, key, [p.provision.id for p in off])]
+        if off:
+            return [
+                finding(
+                    kind,
+                    rule_ids,
+                    *where,
+                    f"{what} is in force {show(period)} but cites {named}. {advice}",
+                )
+            ]
+        return []
 
 
 def _graded(

@@ -70,26 +70,25 @@ def _item_findings(rs: CompiledRuleSet, item: Item, exceptions: Exceptions) -> l
         return [excused(exceptions, "verification-missing", found, *targets)]
     out: list[Finding] = []
     source: LocatedProvision | None = rs.provisions.get(record.source)
+    problem = None
     if record.source not in item.cites or source is None:
-        out.append(
-            finding(
-                "verification-source",
-                item.rule_ids,
-                item.file,
-                item.line,
-                f"{version}: {item.label} is verified against {record.source!r}, which it does "
-                "not cite; cite the text the record was checked against.",
-            )
+        problem = (
+            f"is verified against {record.source!r}, which it does not cite; cite the text "
+            "the record was checked against."
         )
     elif record.verdict == "agrees" and source.kind not in PRIMARY_KINDS:
+        problem = (
+            f"'agrees' with {source.provision.citation}, which is {source.kind}, not primary "
+            "text; the verdict for guidance is 'guidance_only'."
+        )
+    if problem is not None:
         out.append(
             finding(
                 "verification-source",
                 item.rule_ids,
                 item.file,
                 item.line,
-                f"{version}: {item.label} 'agrees' with {source.provision.citation}, which is "
-                f"{source.kind}, not primary text; the verdict for guidance is 'guidance_only'.",
+                f"{version}: {item.label} {problem}",
             )
         )
     if record.verdict == "disagrees":
