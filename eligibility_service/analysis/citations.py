@@ -151,6 +151,17 @@ class _Dated:
                 severity="error",
             )
             return [_graded(self.exceptions, self.at, error, key, [p.provision.id for p in off])]
+        if off and self.strict:
+            # the other provisions it cites are in force on every day: the later one only adds
+            covered = finding(
+                kind,
+                rule_ids,
+                *where,
+                f"{what} is in force {show(period)} and also cites {named}, dated later; the "
+                "other provisions it cites are in force throughout.",
+                severity="info",
+            )
+            return [covered]
         if off:
             return [
                 finding(
