@@ -63,6 +63,18 @@ class Settings(BaseSettings):
         4 << 30, description="Largest uploaded file (case files, 834s, extracts), in bytes."
     )
     decision_log: bool = Field(True, description="Record every decision answered over HTTP.")
+    decision_log_durability: Literal["durable", "after_answer"] = Field(
+        "durable",
+        description="durable: a decision is answered only once its log record is fsync'd in "
+        "the local spool (DATA_DIR/decision-log-spool) or in the database, and refused with "
+        "503 when it cannot be; after_answer: answer first and log from memory, which a "
+        "crashed worker loses (faster; not for production).",
+    )
+    decision_log_spool_max_bytes: Annotated[int, Field(ge=1 << 20)] = Field(
+        1 << 30,
+        description="Most bytes the decision-log spool may hold while the database is "
+        "behind or down; /ready says 503 from 80 % of it, decisions get 503 at 100 %.",
+    )
 
     # -- authentication and authorization ------------------------------------------------------
     auth: bool = Field(

@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from .. import __version__
+from ..decision_log.durable import DurableDecisionLog
 from ..decision_log.writer import DecisionLogWriter, describe_error
 from ..decisions.questions import QUESTIONS
 from ..decisions.service import DecisionService
@@ -105,6 +107,20 @@ def _open_store(settings: Settings) -> tuple[Store | None, str | None]:
         return None, describe_error(exc)
 
 
+def _decision_log(
+    settings: Settings, store: Store | None
+) -> DurableDecisionLog | DecisionLogWriter | None:
+    if store is None or not settings.decision_log:
+        return None
+    if settings.decision_log_durability == "after_answer":
+        return DecisionLogWriter(store)
+    return DurableDecisionLog(
+        store,
+        settings.data_dir / "decision-log-spool",
+        max_spool_bytes=settings.decision_log_spool_max_bytes,
+    )
+
+
 def create_app(
     settings: Settings | None = None,
     registry: Registry | None = None,
@@ -116,7 +132,7 @@ def create_app(
     store_error: str | None = None
     if store is None:
         store, store_error = _open_store(settings)
-    writer = DecisionLogWriter(store) if store is not None and settings.decision_log else None
+    writer = _decision_log(settings, store)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -165,16 +181,25 @@ def create_app(
         """Liveness: the process answers."""
         return Health(status="ok", version=__version__)
 
-    @app.get("/ready", response_model=Readiness, tags=["operations"], openapi_extra=PUBLIC)
-    async def ready() -> Readiness:
-        """Readiness: rule sets are compiled and loaded."""
+    @app.get(
+        "/ready",
+        response_model=Readiness,
+        tags=["operations"],
+        openapi_extra=PUBLIC,
+        responses={503: {"model": Readiness, "description": "Decisions cannot be made durable"}},
+    )
+    async def ready() -> Response:
+        """Readiness: rule sets are compiled and loaded, and decisions can be made durable
+        (503 from 80 % of the decision-log spool's bound, or when it cannot be written)."""
         registry: Registry = app.state.registry  # the set in service (a reload replaces it)
-        return Readiness(
-            status="ready",
+        log_state = log_status(app)
+        body = Readiness(
+            status="ready" if log_state.ready else "not_ready",
             rule_sets={k: sorted(v) for k, v in sorted(registry.rule_sets.items())},
             provisions=len(registry.provisions.by_id),
-            decision_log=log_status(app),
+            decision_log=log_state,
         )
+        return JSONResponse(body.model_dump(), status_code=200 if log_state.ready else 503)
 
     # Middleware runs outermost-last-added: the access check runs before the body limit, so a
     # caller without a token is refused before its body is read.

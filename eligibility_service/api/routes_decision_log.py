@@ -9,7 +9,7 @@ these reads of health data leaves an access record (:mod:`.phi_access`).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
@@ -41,11 +41,23 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 class DecisionLogStatus(BaseModel):
     enabled: bool
+    durability: Literal["durable", "after_answer", "off"] = Field(
+        "off", description="durable: answered only once the record is fsync'd (the default)."
+    )
     healthy: bool
-    recorded: int = Field(description="Decisions written since the process started.")
-    pending: int = Field(description="Decisions waiting to be written.")
-    dropped: int = Field(description="Decisions that could not be logged (queue full, stop).")
+    ready: bool = Field(
+        True, description="New decisions can be made durable with room to spare (/ready)."
+    )
+    not_ready_because: str | None = None
+    recorded: int = Field(description="Decisions this worker wrote to the database.")
+    pending: int = Field(description="Decisions this worker is making durable right now.")
+    dropped: int = Field(description="Decisions answered but not logged (after_answer only).")
+    refused: int = Field(0, description="Decisions refused (503) because not durable.")
     write_failures: int = Field(description="Failed attempts to write a batch (retried).")
+    spool_segments: int = Field(0, description="Spool files of every worker, not yet drained.")
+    spool_bytes: int = Field(0, description="Bytes in the spool, every worker's: the backlog.")
+    spool_limit_bytes: int = Field(0, description="Bound of the spool (503 when reached).")
+    database_down_since: str | None = None
     last_error: str | None
     last_error_at: str | None
     last_write_at: str | None

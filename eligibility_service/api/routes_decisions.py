@@ -15,6 +15,7 @@ from uuid import uuid4
 from fastapi import APIRouter, Request, Response
 
 from .. import metrics
+from ..decision_log.durable import DurableDecisionLog, LogUnavailable
 from ..decision_log.record import PendingDecision
 from ..decision_log.writer import DecisionLogWriter
 from ..decisions.questions import QUESTIONS
@@ -24,13 +25,17 @@ from ..decisions.service import DecisionService, to_json
 from ..rules.question import QuestionSpec
 from ..security.scopes import Scope
 from .auth import principal_of, require
-from .problems import FieldProblem, Problem
+from .problems import FieldProblem, Problem, problem
 
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"], dependencies=[require(Scope.DECIDE)])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": Problem, "description": "Request body too large"},
     422: {"model": Problem, "description": "Invalid request; errors name the fields"},
+    503: {
+        "model": Problem,
+        "description": "The decision could not be logged durably, so it was not answered",
+    },
 }
 
 
@@ -61,28 +66,40 @@ def _endpoint(spec: QuestionSpec) -> Callable[..., Awaitable[Response]]:
         metrics.count_decision(spec.name, decision["program"], decision["outcome"])
         state = request.scope.setdefault("state", {})  # request.state, for the access line
         state["rule_set"] = f"{rule_set['id']}@{rule_set['version']}"
-        writer: DecisionLogWriter | None = request.app.state.decision_log
+        writer: DurableDecisionLog | DecisionLogWriter | None = request.app.state.decision_log
         if writer is None:
             return Response(content, media_type="application/json")
         decision_id = uuid4().hex
         state["decision_id"] = decision_id
-        writer.record(
-            PendingDecision(
-                decision_id=decision_id,
-                logged_at=datetime.now(UTC),
-                caller=_caller(principal_of(request).client_id, caller),
-                subject_id=subject_id or None,
-                request={
-                    "question": spec.name,
-                    "program": body.program,  # type: ignore[attr-defined]
-                    "facts": facts,
-                    "options": body.options.model_dump(),  # type: ignore[attr-defined]
-                },
-                decision=decision,
-                response=content,
-                elapsed_us=(perf_counter_ns() - started) // 1000,
-            )
+        pending = PendingDecision(
+            decision_id=decision_id,
+            logged_at=datetime.now(UTC),
+            caller=_caller(principal_of(request).client_id, caller),
+            subject_id=subject_id or None,
+            request={
+                "question": spec.name,
+                "program": body.program,  # type: ignore[attr-defined]
+                "facts": facts,
+                "options": body.options.model_dump(),  # type: ignore[attr-defined]
+            },
+            decision=decision,
+            response=content,
+            elapsed_us=(perf_counter_ns() - started) // 1000,
         )
+        if isinstance(writer, DurableDecisionLog):
+            try:
+                await writer.record(pending)  # durable before the caller sees the answer
+            except LogUnavailable as exc:
+                state.pop("decision_id", None)
+                return problem(
+                    503,
+                    "Decisions cannot be logged",
+                    f"{exc}; the decision was not answered. Retry later.",
+                    instance=request.url.path,
+                    headers={"Retry-After": "5"},
+                )
+        else:
+            writer.record(pending)
         # the id goes in a header so the body stays byte-for-byte reproducible
         return Response(
             content, media_type="application/json", headers={"Decision-Id": decision_id}

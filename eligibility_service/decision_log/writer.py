@@ -45,6 +45,7 @@ class WriterStats:
     def as_dict(self, pending: int, enabled: bool) -> dict[str, Any]:
         return {
             "enabled": enabled,
+            "durability": "after_answer",
             "healthy": self.last_error_at is None
             or (self.last_write_at is not None and self.last_write_at > self.last_error_at),
             "recorded": self.recorded,

@@ -176,8 +176,11 @@ def test_an_unavailable_database_never_fails_a_decision(tmp_path: Path, registry
         assert status["write_failures"] >= 1
         assert status["healthy"] is False
         assert status["last_error"] and "OperationalError" in status["last_error"]
-        assert status["pending"] == 3  # kept for the next attempt, not thrown away
-        assert status["dropped"] == 0
+        # answered means durable: the three records wait in the fsync'd spool, not in memory
+        assert status["pending"] == 0
+        assert status["spool_segments"] >= 1 and status["spool_bytes"] > 0
+        assert status["database_down_since"] is not None
+        assert status["dropped"] == 0 and status["refused"] == 0
         assert c.get("/ready").json()["decision_log"]["write_failures"] >= 1
 
 
