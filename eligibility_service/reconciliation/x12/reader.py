@@ -421,7 +421,7 @@ class X12Reader:
                             finding("outside-group", "ST outside a GS/GE group", n)
                         e += pad
                         if e[1] != "834":
-                            finding("not-834", f"ST01 is {e[1]!r}, not 834", n, "warning")
+                            finding("not-834", "ST01 is not 834", n)
                         if e[3] != IMPLEMENTATION:
                             finding(
                                 "implementation",
