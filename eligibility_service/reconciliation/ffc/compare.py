@@ -33,8 +33,9 @@ A person wholly absent from one side is one discrepancy with an empty field. Dup
 SSN, or a subscriber id + member id, already seen in the file, in any transaction set) are
 one ``duplicate`` per key, whatever the number of repeats, and the repeats are not compared;
 a placeholder SSN (:data:`.normalize.PLACEHOLDER_SSNS`) is no identity: the records are
-matched by their other ids and several sharing one are one ``duplicate``; an SSN held by two people in ETF's own extract is a ``duplicate`` with field
-``etf.ssn`` for ETF to correct. File-level findings of the same kind are numbered
+matched by their other ids and several sharing one are one ``duplicate``; an SSN held by
+two people in ETF's own extract is a ``duplicate`` with field ``etf.ssn`` for ETF to
+correct. File-level findings of the same kind are numbered
 (``occurrence``) so each has its own stable id. Nothing here logs values; discrepancies carry
 them for the (masked) reports.
 """

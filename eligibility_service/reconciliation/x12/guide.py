@@ -24,8 +24,37 @@ IMPLEMENTATION: Final = "005010X220A1"  # GS08 and ST03
 CODES: Final[dict[str, frozenset[str]]] = {
     "INS01": frozenset({"Y", "N"}),
     "INS02": frozenset(
-        "01 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 23 24 25 26 31 38 53 60 "
-        "D2 G8 G9".split()
+        [
+            "01",
+            "03",
+            "04",
+            "05",
+            "06",
+            "07",
+            "08",
+            "09",
+            "10",
+            "11",
+            "12",
+            "13",
+            "14",
+            "15",
+            "16",
+            "17",
+            "18",
+            "19",
+            "23",
+            "24",
+            "25",
+            "26",
+            "31",
+            "38",
+            "53",
+            "60",
+            "D2",
+            "G8",
+            "G9",
+        ]
     ),
     "INS03": frozenset({"001", "021", "024", "025", "030"}),
     "INS05": frozenset({"A", "C", "S", "T"}),
@@ -37,11 +66,52 @@ CODES: Final[dict[str, frozenset[str]]] = {
     "DMG03": frozenset({"F", "M", "U"}),
     "HD01": frozenset({"001", "002", "021", "024", "025", "026", "030", "032"}),
     "HD03": frozenset(
-        "AG AH AJ AK DCP DEN EPO FAC HE HLT HMO LTC LTD MM MOD PDG POS PPO PRA STD UR "
-        "VIS".split()
+        [
+            "AG",
+            "AH",
+            "AJ",
+            "AK",
+            "DCP",
+            "DEN",
+            "EPO",
+            "FAC",
+            "HE",
+            "HLT",
+            "HMO",
+            "LTC",
+            "LTD",
+            "MM",
+            "MOD",
+            "PDG",
+            "POS",
+            "PPO",
+            "PRA",
+            "STD",
+            "UR",
+            "VIS",
+        ]
     ),
     "HD05": frozenset(
-        "CHD DEP E1D E2D E3D E5D E6D E7D E8D E9D ECH EMP ESP FAM IND SPC SPO TWO".split()
+        [
+            "CHD",
+            "DEP",
+            "E1D",
+            "E2D",
+            "E3D",
+            "E5D",
+            "E6D",
+            "E7D",
+            "E8D",
+            "E9D",
+            "ECH",
+            "EMP",
+            "ESP",
+            "FAM",
+            "IND",
+            "SPC",
+            "SPO",
+            "TWO",
+        ]
     ),
 }
 """Element → the codes the guide allows (an empty element is checked only where the guide

@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
+from .guide import IMPLEMENTATION, ISA_VERSION, bad_codes, is_ssn
 from .models import (
     Address,
     Coverage,
@@ -39,7 +40,6 @@ from .models import (
     Party,
     Severity,
 )
-from .guide import IMPLEMENTATION, ISA_VERSION, bad_codes, is_ssn
 from .tokens import DEFAULT_CHUNK_SIZE, Delimiters, SegmentTokenizer
 
 # Loop states of the member being read.
@@ -547,9 +547,7 @@ class X12Reader:
         if in_set:
             where = " inside a member loop" if cut_member else ""
             self.findings.append(
-                FileFinding(
-                    "missing-se", f"{_se_missing(st)} (the file ends{where} in the set)", n
-                )
+                FileFinding("missing-se", f"{_se_missing(st)} (the file ends{where} in the set)", n)
             )
         if in_group:
             self.findings.append(
