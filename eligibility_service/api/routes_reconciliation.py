@@ -102,6 +102,15 @@ async def full_file_compare(
             "60 s per 22,000 members."
         ),
     ] = False,
+    allow_partial: Annotated[
+        bool,
+        Query(
+            description="Compare a truncated or incomplete 834 (missing SE/GE/IEA, control "
+            "counts that do not match) instead of refusing it with 422: the report says "
+            '`"partial": true`, ETF members absent from the file are not reported missing, '
+            "and the exception history is not updated."
+        ),
+    ] = False,
 ) -> Response:
     """Full File Compare of a plan's 834 with ETF's records; every exception classified,
     with severity, the side that should correct it and the provision that says so."""
@@ -122,6 +131,7 @@ async def full_file_compare(
                 input_name=plan_file.filename or "834",
                 store=store,
                 validate=validate,
+                allow_partial=allow_partial,
             )
         except InputError as exc:
             metrics.count_reconciliation("ffc", None)

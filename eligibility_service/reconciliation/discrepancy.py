@@ -36,6 +36,7 @@ CATEGORIES: dict[str, str] = {
     "duplicate": "The same person or id twice",
     "proposed_match": "Matched only by birth date, name and relationship: confirm",
     "file": "File-level problem (envelope, counts, codes)",
+    "malformed_segment": "An element is not what the 834 guide allows; its value was not read",
     # Monthly coverage reports (employer's additions, changes, deletions)
     "report_effective_date": "Addition's effective date is not what the application and rules give",
     "report_end_date": "Deletion's dates do not agree with the termination and its rules",

@@ -48,7 +48,7 @@ _EmployeeType = Annotated[str, Meta(pattern=r"\A(?:active|retiree|continuant)\Z"
 class SorMember(Struct, frozen=True, gc=False):
     """A covered person on a contract (the subscriber has relationship ``18``)."""
 
-    member_id: _Required  # ETF's id of the person (834 REF*17 / REF*23)
+    member_id: _Required  # ETF's id of the person (834 REF*23, client number)
     relationship: _Required  # INS02 code
     ssn: str  # "" when there is none (ITIN or employer affidavit instead)
     last_name: str

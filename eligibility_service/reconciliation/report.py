@@ -49,6 +49,9 @@ class ExceptionReport:
     history: dict[str, Seen] = field(default_factory=dict)
     run_id: str = ""
     stats: dict[str, Any] = field(default_factory=dict)  # members read, contracts, timings
+    # Compared although the file is incomplete (allow_partial): what it holds only, no
+    # missing_at_plan, and not recorded in the exception history.
+    partial: bool = False
 
     def rows(self) -> Iterator[dict[str, Any]]:
         for d in self.discrepancies:
@@ -79,6 +82,7 @@ class ExceptionReport:
             "as_of": self.as_of.isoformat(),
             "input": self.input_name,
             "run_id": self.run_id,
+            "partial": self.partial,
             "stats": self.stats,
             "counts": self.counts(),
             "exceptions": list(self.rows()),

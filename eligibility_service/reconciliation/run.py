@@ -30,6 +30,7 @@ from .report import ExceptionReport
 from .sor_io import LineError, read_sor_csv, read_sor_jsonl
 from .x12 import X12Reader
 from .x12.ig_validation import IgValidation, validate_834
+from .x12.refusal import describe, incomplete, version_problems
 from .x12.tokens import X12ReadError
 
 IG_MAX_FINDINGS = 1000
@@ -43,6 +44,18 @@ class InputError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         super().__init__(message)
+
+
+class IncompleteFile(InputError):
+    """The 834 is truncated or incomplete (see :mod:`.x12.refusal`); ``allow_partial``
+    compares it anyway."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(
+            "plan_file",
+            f"the 834 is incomplete: {message}; nothing was compared or recorded "
+            "(allow_partial compares what it holds, marked partial)",
+        )
 
 
 def sor_format(name: str) -> str:
@@ -77,6 +90,7 @@ def run_ffc(
     store: Store | None = None,
     on_read: Callable[[], None] | None = None,
     validate: bool = False,
+    allow_partial: bool = False,
 ) -> ExceptionReport:
     """Compare a plan's 834 with ETF's extract; record the run in ``store`` if given.
 
@@ -84,6 +98,12 @@ def run_ffc(
     see :mod:`.x12.ig_validation`): each finding becomes a ``file`` exception for the plan.
     The 834 is then read twice, so ``plan_file`` must be seekable (a file, or the API's
     spooled upload); it is validated first and put back where it was.
+
+    An 834 that does not name the 005010X220A1 guide is refused; one that is truncated or
+    incomplete (:mod:`.x12.refusal`) is refused with :class:`IncompleteFile` unless
+    ``allow_partial``, when it is compared as far as it goes: ETF members it does not hold
+    are not reported missing, the report says ``partial`` and the exception history is not
+    touched (a partial file's exceptions are no evidence of repeats or of their absence).
     """
     errors: list[LineError] = []
     started = time.perf_counter()
@@ -98,9 +118,18 @@ def run_ffc(
         ig = validate_834(cast(BinaryIO, plan_file), max_findings=IG_MAX_FINDINGS)
     try:
         reader = X12Reader(cast(BinaryIO, plan_file))
-        result = compare(reader, contracts, as_of=as_of, plan=plan)
+        result = compare(reader, contracts, as_of=as_of, plan=plan, partial=allow_partial)
     except (X12ReadError, ValueError) as exc:  # not an 834, or no as-of date in it
         raise InputError("plan_file", str(exc)) from None
+    wrong_version = version_problems(reader.findings)
+    if wrong_version:
+        raise InputError(
+            "plan_file", f"not an 834 of the 005010X220A1 guide: {describe(wrong_version)}"
+        )
+    cut = incomplete(reader.findings)
+    if cut and not allow_partial:
+        raise IncompleteFile(describe(cut))
+    partial = bool(cut)
     if on_read is not None:
         on_read()
     found: list[Discrepancy] = result.discrepancies
@@ -109,7 +138,7 @@ def run_ffc(
         number_repeats(found)
     run_id: str = ""
     seen: dict[str, Seen] = {}
-    if store is not None:
+    if store is not None and not partial:
         run_id, seen = record_run(store, "ffc", result.plan, result.as_of, input_name, found)
     report = ExceptionReport(
         "ffc",
@@ -130,6 +159,7 @@ def run_ffc(
             "seconds": round(time.perf_counter() - started, 2),
             "etf_extract_seconds": round(sor_seconds, 2),
         },
+        partial=partial,
     )
     if ig is not None:
         report.stats["ig_validation_seconds"] = round(ig.seconds, 2)

@@ -90,7 +90,7 @@ class TruthAddress:
 class TruthMember:
     """A person in a family: the subscriber (relationship ``18``) or a dependent."""
 
-    member_id: str  # REF*17
+    member_id: str  # REF*23 (client number: the member-level id)
     relationship: str  # INS02: 18 self, 01 spouse, 19 child
     ssn: str  # "" when the member has no SSN (an ITIN or an employer affidavit instead)
     last_name: str
@@ -410,7 +410,7 @@ def _member_segments(
         ),
         seg("REF", "0F", family.subscriber_id),
         seg("REF", "1L", family.group_number),
-        seg("REF", "17", member.member_id),
+        seg("REF", "23", member.member_id),
     ]
     if subscriber:
         out.append(seg("REF", "DX", family.employer_number))

@@ -73,6 +73,12 @@ def _summary(report: Any) -> None:
     click.echo(
         f"{report.plan} as of {report.as_of}: {counts['total']} exceptions"
         + (f" ({counts['repeats']} seen before)" if counts["repeats"] else "")
+        + (
+            " - PARTIAL: the file is incomplete; members it lacks are not reported and the "
+            "history was not updated"
+            if getattr(report, "partial", False)
+            else ""
+        )
     )
     for key, value in report.stats.items():
         if key != "etf_extract_errors":
@@ -129,6 +135,14 @@ def _report_options(function: Any) -> Any:
     help="Also validate the 834 against the implementation guide (005010X220A1) with pyx12; "
     "each finding becomes a `file` exception. Slower: roughly 60 s per 22,000 members.",
 )
+@click.option(
+    "--allow-partial",
+    "allow_partial",
+    is_flag=True,
+    help="Compare a truncated or incomplete 834 (missing SE/GE/IEA, counts that do not "
+    "match) instead of refusing it: the report is marked partial, members absent from the "
+    "file are not reported missing and the exception history is not updated.",
+)
 @_report_options
 def ffc(
     plan_file: Path,
@@ -136,6 +150,7 @@ def ffc(
     plan: str,
     as_of: Any,
     validate: bool,
+    allow_partial: bool,
     csv_path: Path | None,
     json_path: Path | None,
     html_path: Path | None,
@@ -169,6 +184,7 @@ def ffc(
                 input_name=plan_file.name,
                 store=store,
                 validate=validate,
+                allow_partial=allow_partial,
             )
     except InputError as exc:
         click.echo(f"error: {exc.field}: {exc}", err=True)

@@ -31,6 +31,8 @@ SELF_COMPARE = {
     "linuxforhealth__change-subscriber-information.834": {"missing_at_etf"},
     # The member has neither an SSN nor a member id: only birth date + name can match it.
     "pyx12__example834_5010.txt": {"proposed_match"},
+    # The SSN is 123456789, a placeholder (no identity), and there is no member id.
+    "linuxforhealth__enroll-employee-multiple-products.834": {"proposed_match"},
 }
 
 

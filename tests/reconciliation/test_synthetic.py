@@ -53,7 +53,7 @@ def read_view(family: Family) -> list[dict[str, Any]]:
         {
             "subscriber_id": m.subscriber_id,
             "relationship": m.relationship,
-            "member_id": m.refs["17"],
+            "member_id": m.refs["23"],
             "ssn": m.ssn,
             "name": (m.last_name, m.first_name, m.middle_name),
             "birth_date": m.birth_date,

@@ -79,7 +79,7 @@ def replace(old: str, new: str) -> list[str]:
         ("IEA*1*000000123", "IEA*2*000000123", ("iea-count", 24, 24)),
         ("IEA*1*000000123", "IEA*1*000000124", ("iea-control", 24, 24)),
         ("QTY*TO*2", "QTY*TO*3", ("qty", 22, 22)),
-        ("DMG*D8*20100202*M", "DMG*D8*20100231*M", ("bad-date", 15, 15)),
+        ("DTP*007*D8*20260101", "DTP*007*D8*20260231", ("bad-date", 5, 5)),
     ],
 )
 def test_envelope_errors_are_findings(old: str, new: str, expected: tuple[str, int, int]) -> None:
@@ -87,9 +87,14 @@ def test_envelope_errors_are_findings(old: str, new: str, expected: tuple[str, i
 
 
 def test_findings_do_not_quote_member_data() -> None:
+    # A member's bad date is named on the member (test_x12_input.py), not a file finding;
+    # nor does a file finding quote a bad header date.
     loaded = load_834(io.BytesIO(render(replace("DMG*D8*20100202*M", "DMG*D8*20100231*M"))))
+    assert loaded.findings == ()
+    assert loaded.members[1].malformed == ("DMG02",) and loaded.members[1].birth_date is None
+    loaded = load_834(io.BytesIO(render(replace("DTP*007*D8*20260101", "DTP*007*D8*20260231"))))
     (finding,) = loaded.findings
-    assert "20100231" not in finding.message and "DMG02" in finding.message
+    assert "20260231" not in finding.message and "DTP*007" in finding.message
 
 
 def test_missing_trailers_are_findings() -> None:
@@ -101,13 +106,13 @@ def test_missing_trailers_are_findings() -> None:
 
 
 def test_line_numbers_when_findings_come_out_of_order() -> None:
-    # The member-level finding (no NM1, at the INS) is raised after the date finding that
-    # follows it in the file: both still get their own line.
-    body = [s for s in BODY if s != "NM1*IL*1*ROE*ANN****34*900000001"]
-    body = [s if s != "DTP*348*D8*20250101" else "DTP*348*D8*2025" for s in body[:14]] + body[14:]
-    body = [s if not s.startswith("SE*") else "SE*19*0001" for s in body]
+    # The BGN03 finding (at the ST) is raised when the header closes, after the DTP*007
+    # finding that follows it in the file: both still get their own line.
+    body = [s if s != "DTP*007*D8*20260101" else "DTP*007*D8*2026" for s in BODY]
+    body = [s if s != "BGN*00*REF1*20260101*1200****4" else "BGN*00*REF1*2026*1200****4"
+            for s in body]  # fmt: skip
     found = codes(render(body, newline="\n\n"))
-    assert found == [("bad-date", 13, 25), ("missing-name", 9, 17)]
+    assert found == [("bad-date", 5, 9), ("bad-date", 3, 5)]
 
 
 def test_line_numbers_follow_the_original_layout() -> None:

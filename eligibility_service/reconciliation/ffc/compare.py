@@ -24,10 +24,18 @@ What is compared for a matched pair:
   coverage type per line; employee type (INS05/INS08); and, when the plan sends them, Medicare
   (INS06), group (``REF*1L``) and employer (``REF*DX``).
 
+A member-level termination (INS03 ``024`` with ``DTP*357``) ends every line of that member
+on the 357 date: it is compared as an end date, and never reported as coverage the plan
+still gives. An element the guide does not allow (:mod:`..x12.guide`) is a
+``malformed_segment`` finding on the member, and that field is not compared.
+
 A person wholly absent from one side is one discrepancy with an empty field. Duplicates (an
-SSN, or a subscriber id + member id, already seen in the file) are reported and not compared
-further; an SSN held by two people in ETF's own extract is a ``duplicate`` with field
-``etf.ssn`` for ETF to correct. File-level findings of the same kind are numbered
+SSN, or a subscriber id + member id, already seen in the file, in any transaction set) are
+one ``duplicate`` per key, whatever the number of repeats, and the repeats are not compared;
+a placeholder SSN (:data:`.normalize.PLACEHOLDER_SSNS`) is no identity: the records are
+matched by their other ids and several sharing one are one ``duplicate``; an SSN held by
+two people in ETF's own extract is a ``duplicate`` with field ``etf.ssn`` for ETF to
+correct. File-level findings of the same kind are numbered
 (``occurrence``) so each has its own stable id. Nothing here logs values; discrepancies carry
 them for the (masked) reports.
 """
@@ -49,6 +57,9 @@ from .matching import Person, SorIndex, coverage_dates
 from .rules import make
 
 _STUDENT = frozenset({"F", "P"})
+_NONE: frozenset[str] = frozenset()
+_BIRTH = frozenset({"DMG01", "DMG02"})
+_END = frozenset({"DTP*349.DTP03", "DTP*349.DTP02", "DTP*357.DTP03", "DTP*357.DTP02"})
 
 
 @dataclass
@@ -58,6 +69,7 @@ class FfcResult:
     as_of: date
     plan: str
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    partial: bool = False  # compared knowing the file is incomplete: no missing_at_plan
     families: int = 0  # 834 families read
     members: int = 0  # 834 members read
     matched: int = 0  # matched pairs (proposed matches included)
@@ -102,13 +114,16 @@ def compare(
     plan: str = "",
     headers: list[FileHeader] | None = None,
     findings: list[FileFinding] | None = None,
+    partial: bool = False,
 ) -> FfcResult:
     """Compare an 834 (a reader, its members or its families) with ETF's contracts.
 
     ``as_of`` defaults to the 834's as-of date (``DTP*007``, else BGN03) from ``headers``
     (the reader's own when ``source`` is an :class:`X12Reader`). ``findings`` (the reader's
     own by default) become ``file`` discrepancies; family-linkage findings are added to it.
-    ``plan`` labels the discrepancies (defaults to the 834's sender, GS02).
+    ``plan`` labels the discrepancies (defaults to the 834's sender, GS02). ``partial``: the
+    file is known to be incomplete (truncated), so a person absent from it is not reported
+    as ``missing_at_plan`` (the absence says nothing); the result is marked partial.
     """
     if isinstance(contracts, SorIndex):
         index = contracts
@@ -129,7 +144,7 @@ def compare(
             raise ValueError("no as-of date: pass as_of, or a file with DTP*007 or BGN03")
     if not plan and header is not None:
         plan = header.application_sender
-    run = _Compare(index, as_of, plan)
+    run = _Compare(index, as_of, plan, partial)
     # The index is long-lived and cycle-free: move it (and whatever else is alive) out of
     # the collector's way while the file streams, so each collection walks only the
     # members in flight; unfreeze after, leaving the caller's heap as it was.
@@ -145,16 +160,25 @@ def compare(
 
 
 class _Compare:
-    def __init__(self, index: SorIndex, as_of: date, plan: str) -> None:
+    def __init__(self, index: SorIndex, as_of: date, plan: str, partial: bool = False) -> None:
         self.index = index
         self.as_of = as_of
         self.plan = plan
+        self.partial = partial
         self.seen_ssn: set[str] = set()
         self.seen_ids: set[tuple[str, str]] = set()
+        # Repeats of one key (the first repeat, how many times the key was seen), reported
+        # once per key after the file; placeholder SSNs by value (records, first segment).
+        self.repeats: dict[tuple[str, str], tuple[Member, str, int]] = {}
+        self.placeholders: dict[str, list[int]] = {}
         self.not_audit_members = 0
         self.not_audit_coverages = 0
         self.result = FfcResult(
-            as_of, plan, sor_contracts=index.contracts, sor_people=len(index.persons)
+            as_of,
+            plan,
+            partial=partial,
+            sor_contracts=index.contracts,
+            sor_people=len(index.persons),
         )
         self.out = self.result.discrepancies
 
@@ -174,16 +198,20 @@ class _Compare:
             for c in m.coverages:
                 if c.maintenance_type != "030":
                     self.not_audit_coverages += 1
+            if m.malformed:
+                self._malformed(m)
             ssn = m.ssn
             if not (len(ssn) == 9 and ssn.isdigit()) or ssn in norm.PLACEHOLDER_SSNS:
+                if ssn in norm.PLACEHOLDER_SSNS:
+                    self.placeholders.setdefault(ssn, []).append(m.segment_number)
                 ssn = norm.ssn(ssn)
             mid = norm.member_id(m)
             sid = m.subscriber_id
             if ssn and ssn in self.seen_ssn:
-                self._duplicate(m, mid, "ssn")
+                self._repeat(("ssn", ssn), m, mid)
                 continue
             if mid and (sid, mid) in self.seen_ids:
-                self._duplicate(m, mid, "member_id")
+                self._repeat(("member_id", f"{sid}\x00{mid}"), m, mid)
                 continue
             if ssn:
                 self.seen_ssn.add(ssn)
@@ -242,24 +270,74 @@ class _Compare:
             self._pair(m, person)
 
     def _open(self, m: Member) -> bool:
+        """Does the plan say it covers ``m`` on the as-of date? Not when the member is
+        terminated (INS03 ``024``, ``DTP*357``) before it, whatever its HD loops say."""
+        end = norm.member_end(m)
+        if end is not None and end < self.as_of:
+            return False
+        if norm.terminated_undated(m):
+            return False
         if not m.coverages:
             return True
-        return any(norm.is_open(c, self.as_of) for c in m.coverages)
+        return any(norm.is_open(c, self.as_of, end) for c in m.coverages)
 
-    def _duplicate(self, m: Member, mid: str, what: str) -> None:
-        self.out.append(
-            make(
-                "duplicate",
-                f"the {'SSN' if what == 'ssn' else 'subscriber and member id'} was already "
-                "seen earlier in the file; this occurrence is not compared",
-                plan=self.plan,
-                contract_id=m.subscriber_id,
-                member_id=mid,
-                relationship=m.relationship,
-                field=what,
-                line=m.segment_number,
+    def _repeat(self, key: tuple[str, str], m: Member, mid: str) -> None:
+        """A person (SSN, or subscriber + member id) seen again: counted, reported once per
+        key after the file (:meth:`_duplicates`); the repeat is not compared."""
+        first = self.repeats.get(key)
+        if first is None:
+            self.repeats[key] = (m, mid, 2)
+        else:
+            self.repeats[key] = (first[0], first[1], first[2] + 1)
+
+    def _duplicates(self) -> None:
+        for (what, _), (m, mid, times) in self.repeats.items():
+            self.out.append(
+                make(
+                    "duplicate",
+                    f"the {'SSN' if what == 'ssn' else 'subscriber and member id'} is in the "
+                    f"file {times} times (this is the second; transaction sets included); "
+                    "only the first is compared",
+                    plan=self.plan,
+                    contract_id=m.subscriber_id,
+                    member_id=mid,
+                    relationship=m.relationship,
+                    field=what,
+                    line=m.segment_number,
+                )
             )
-        )
+        for value, lines in self.placeholders.items():
+            if len(lines) < 2:
+                continue
+            self.out.append(
+                make(
+                    "duplicate",
+                    f"{len(lines)} records share a placeholder SSN (not an identity): they "
+                    "were matched by their other ids; the plan should send their real SSNs",
+                    plan=self.plan,
+                    field="ssn",
+                    other_value=value,
+                    line=lines[0],
+                )
+            )
+
+    def _malformed(self, m: Member) -> None:
+        """One ``malformed_segment`` finding per element the guide does not allow; the
+        element's value was not read, so it is not compared either."""
+        for element in m.malformed:
+            self.out.append(
+                make(
+                    "malformed_segment",
+                    f"{element} cannot be what the 005010X220A1 guide says there; the value "
+                    "was not read",
+                    plan=self.plan,
+                    contract_id=m.subscriber_id,
+                    member_id=norm.member_id(m),
+                    relationship=m.relationship,
+                    field=element,
+                    line=m.segment_number,
+                )
+            )
 
     # -- comparing a matched pair ----------------------------------------------------------
 
@@ -291,13 +369,18 @@ class _Compare:
     def _pair(self, m: Member, person: Person) -> None:
         s = person.member
         diff = self._diff
-        # Demographics.
-        if m.ssn != s.ssn and norm.ssn(m.ssn) != norm.ssn(s.ssn):
+        bad = frozenset(m.malformed) if m.malformed else _NONE
+        # Demographics (an element that was not read, being malformed, is not compared).
+        if m.ssn != s.ssn and norm.ssn(m.ssn) != norm.ssn(s.ssn) and "NM109" not in bad:
             diff("demographics", person, m, "ssn", s.ssn, m.ssn, "SSN")
-        if m.birth_date != s.birth_date:
+        if m.birth_date != s.birth_date and not bad & _BIRTH:
             diff("demographics", person, m, "birth_date", _iso(s.birth_date),
                  _iso(m.birth_date), "birth date")  # fmt: skip
-        if m.gender != s.gender and norm.gender(m.gender) != norm.gender(s.gender):
+        if (
+            m.gender != s.gender
+            and norm.gender(m.gender) != norm.gender(s.gender)
+            and "DMG03" not in bad
+        ):
             diff("demographics", person, m, "gender", s.gender, m.gender, "gender")
         if m.last_name != s.last_name and norm.name(m.last_name) != norm.name(s.last_name):
             diff("demographics", person, m, "last_name", s.last_name, m.last_name, "last name")
@@ -305,22 +388,32 @@ class _Compare:
             diff("demographics", person, m, "first_name", s.first_name, m.first_name,
                  "first name")  # fmt: skip
         # Dependent status.
-        if m.relationship != s.relationship and norm.code(m.relationship) != s.relationship:
+        if (
+            m.relationship != s.relationship
+            and norm.code(m.relationship) != s.relationship
+            and "INS02" not in bad
+        ):
             diff("dependents", person, m, "relationship", s.relationship, m.relationship,
                  "relationship to the subscriber")  # fmt: skip
-        if (m.student_status in _STUDENT) != s.student and norm.student(m.student_status) != (
-            s.student
+        if (
+            (m.student_status in _STUDENT) != s.student
+            and norm.student(m.student_status) != s.student
+            and "INS09" not in bad
         ):
             diff("dependents", person, m, "student", "Y" if s.student else "N",
                  m.student_status, "student status")  # fmt: skip
-        if (m.handicap == "Y") != s.disabled and norm.disabled(m.handicap) != s.disabled:
+        if (
+            (m.handicap == "Y") != s.disabled
+            and norm.disabled(m.handicap) != s.disabled
+            and "INS10" not in bad
+        ):
             diff("dependents", person, m, "disabled", "Y" if s.disabled else "N", m.handicap,
                  "disabled status")  # fmt: skip
         subscriber = m.subscriber_indicator == "Y" and s.relationship == "18"
         if subscriber:
             self._contract_level(m, person)
         if m.coverages:
-            self._lines(m, person, subscriber)
+            self._lines(m, person, subscriber, bad)
 
     def _contract_level(self, m: Member, person: Person) -> None:
         c = person.contract
@@ -343,9 +436,11 @@ class _Compare:
         ):
             diff("plan_or_group", person, m, "employer_id", c.employer_id, employer, "employer")
 
-    def _lines(self, m: Member, person: Person, subscriber: bool) -> None:
+    def _lines(self, m: Member, person: Person, subscriber: bool, bad: frozenset[str]) -> None:
         as_of = self.as_of
-        chosen = norm.pick_coverage(m.coverages, as_of)
+        member_end = norm.member_end(m)
+        undated = norm.terminated_undated(m)
+        chosen = norm.pick_coverage(m.coverages, as_of, member_end)
         diff = self._diff
         for line, (contract, sm) in person.lines.items():
             cov = chosen.get(line)
@@ -354,12 +449,17 @@ class _Compare:
                     self._missing_line("missing_at_plan", person, m, line)
                 continue
             begin, end = coverage_dates(contract, sm)
-            if cov.benefit_begin != begin:
+            if cov.benefit_begin != begin and "DTP*348.DTP03" not in bad:
                 diff("effective_date", person, m, f"{line}.effective_date", _iso(begin),
                      _iso(cov.benefit_begin), "coverage effective date")  # fmt: skip
-            if cov.benefit_end != end:
+            plan_end = norm.coverage_end(cov, member_end)
+            if undated and plan_end is None:
+                if end is None:  # the plan terminates the member, ETF does not
+                    diff("end_date", person, m, f"{line}.end_date", "",
+                         "terminated (INS03 024), no date", "coverage end date")  # fmt: skip
+            elif plan_end != end and not bad & _END:
                 diff("end_date", person, m, f"{line}.end_date", _iso(end),
-                     _iso(cov.benefit_end), "coverage end date")  # fmt: skip
+                     _iso(plan_end), "coverage end date")  # fmt: skip
             if subscriber:
                 if cov.plan != contract.plan_code and norm.code(cov.plan) != norm.code(
                     contract.plan_code
@@ -376,7 +476,7 @@ class _Compare:
                          contract.coverage_level, cov.coverage_level,
                          "coverage type (single/family)")  # fmt: skip
         for line, cov in chosen.items():
-            if line not in person.lines and norm.is_open(cov, as_of):
+            if line not in person.lines and norm.is_open(cov, as_of, member_end) and not undated:
                 self._missing_line("missing_at_etf", person, m, line)
 
     def _missing_line(self, category: str, person: Person, m: Member, line: str) -> None:
@@ -400,7 +500,8 @@ class _Compare:
     def finish(self, headers: list[FileHeader], findings: list[FileFinding]) -> None:
         as_of = self.as_of
         out = self.out
-        for person in self.index.persons.values():
+        self._duplicates()
+        for person in () if self.partial else self.index.persons.values():
             if not person.matched and person.active(as_of):
                 out.append(
                     make(

@@ -44,11 +44,13 @@ def name(value: str) -> str:
     return _NOT_ALNUM.sub("", "".join(words))
 
 
-PLACEHOLDER_SSNS = frozenset({"000000000", "999999999"})
+PLACEHOLDER_SSNS = frozenset({str(d) * 9 for d in range(10)} | {"123456789", "987654321"})
+"""SSNs senders put where they have none (all one digit, the counting sequences): never an
+identity; several records sharing one is one ``duplicate`` finding, not a match."""
 
 
 def ssn(value: str) -> str:
-    """Digits only; an all-zero or all-nine placeholder counts as none."""
+    """Digits only; a placeholder (:data:`PLACEHOLDER_SSNS`) counts as none."""
     digits = value if value.isdigit() else "".join(ch for ch in value if ch.isdigit())
     return "" if not digits or digits in PLACEHOLDER_SSNS else digits
 
@@ -84,25 +86,52 @@ def employee_type(member: Member) -> str:
 
 
 def member_id(member: Member) -> str:
-    """The plan's id for the person: ``REF*17``/``REF*23``, else a non-SSN NM109."""
+    """The plan's id for the person: ``REF*23`` (client number), else NM109 when NM108 is
+    ``ZZ``. Never ``REF*17``: that is a client reporting category, not an id (see
+    :attr:`..x12.Member.supplemental_id`)."""
     return member.supplemental_id or member.member_identifier
 
 
-def pick_coverage(coverages: Iterable[Coverage], as_of: date) -> dict[str, Coverage]:
+def member_end(member: Member) -> date | None:
+    """The last day the plan covers the member as a whole, when the member is terminated:
+    a member-level termination (INS03 ``024``) carries its date in ``DTP*357``
+    (eligibility end), and it ends every line of coverage whatever the member's HD loops
+    say. On any other member a 357 is information and the lines' ``DTP*349`` govern."""
+    if member.maintenance_type != "024":
+        return None
+    return member.dates.get("357")
+
+
+def terminated_undated(member: Member) -> bool:
+    """INS03 ``024`` (cancellation or termination) with no ``DTP*357`` date."""
+    return member.maintenance_type == "024" and "357" not in member.dates
+
+
+def coverage_end(c: Coverage, member_end: date | None) -> date | None:
+    """The earlier of the line's ``DTP*349`` and the member's end."""
+    end = c.benefit_end
+    if member_end is not None and (end is None or member_end < end):
+        return member_end
+    return end
+
+
+def pick_coverage(
+    coverages: Iterable[Coverage], as_of: date, member_end: date | None = None
+) -> dict[str, Coverage]:
     """One coverage per normalised line: the one open on ``as_of``, else the latest begin."""
     chosen: dict[str, Coverage] = {}
     for c in coverages:
         line = LINES.get(c.insurance_line) or insurance_line(c.insurance_line)
         old = chosen.get(line)
-        if old is None or _rank(c, as_of) > _rank(old, as_of):
+        if old is None or _rank(c, as_of, member_end) > _rank(old, as_of, member_end):
             chosen[line] = c
     return chosen
 
 
-def _rank(c: Coverage, as_of: date) -> tuple[bool, date]:
-    return is_open(c, as_of), c.benefit_begin or date.min
+def _rank(c: Coverage, as_of: date, member_end: date | None) -> tuple[bool, date]:
+    return is_open(c, as_of, member_end), c.benefit_begin or date.min
 
 
-def is_open(c: Coverage, as_of: date) -> bool:
-    end = c.benefit_end
+def is_open(c: Coverage, as_of: date, member_end: date | None = None) -> bool:
+    end = coverage_end(c, member_end)
     return end is None or end >= as_of

@@ -54,6 +54,7 @@ RULES: dict[str, Rule] = {
     "duplicate": Rule("error", "plan", (FFC_BULLETIN, IDENTIFIERS)),
     "proposed_match": Rule("info", "none", (FFC_BULLETIN, IDENTIFIERS)),
     "file": Rule("error", "plan", (FFC_BULLETIN,)),
+    "malformed_segment": Rule("error", "plan", (FFC_BULLETIN,)),
 }
 
 # Field-level exceptions to the category's severity.

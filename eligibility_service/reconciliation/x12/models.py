@@ -179,7 +179,8 @@ class Coverage:
 class Member:
     """Loop 2000 (INS) with its 2100A name and demographics and its 2300 coverages.
 
-    ``ssn`` is NM109 when NM108 is ``34``; any other NM109 is ``member_identifier``.
+    ``ssn`` is NM109 when NM108 is ``34``; NM109 when NM108 is ``ZZ`` (mutually defined) is
+    ``member_identifier``.
     ``refs`` and ``dates`` hold every 2000-level REF and DTP by qualifier (the first one wins
     when a qualifier repeats); the properties name the usual ones. ``reporting_categories``
     is the 2700/2750 block as N102 name → REF02 or DTP03 value.
@@ -219,6 +220,9 @@ class Member:
     phones: dict[str, str]  # PER*IP communication numbers by qualifier (HP, WP, TE, ...)
     coverages: tuple[Coverage, ...]
     reporting_categories: dict[str, str]
+    # Elements that cannot be what the guide says (``DMG03``, ``DTP*348.DTP03``, ...): not
+    # read into the fields above; reported on the member (see :mod:`.guide`).
+    malformed: tuple[str, ...] = ()
 
     @property
     def is_subscriber(self) -> bool:
@@ -246,8 +250,14 @@ class Member:
 
     @property
     def supplemental_id(self) -> str:
-        """The member-level id many sponsors send in ``REF*17`` or ``REF*23``."""
-        return self.refs.get("17") or self.refs.get("23", "")
+        """The member's own id: ``REF*23`` (client number).
+
+        Of the guide's 2000 member supplemental identifiers, ``23`` is the one for a
+        member-level identifier; ``REF*17`` is a *client reporting category* (a grouping
+        the sponsor and the plan agree on, which the 4010 guide did not even allow on a
+        dependent) and ``REF*0F`` identifies the subscriber, shared by the whole family.
+        """
+        return self.refs.get("23", "")
 
     def __repr__(self) -> str:
         return (

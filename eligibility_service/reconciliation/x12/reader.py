@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
+from .guide import IMPLEMENTATION, ISA_VERSION, bad_codes, is_ssn
 from .models import (
     Address,
     Coverage,
@@ -40,8 +41,6 @@ from .models import (
     Severity,
 )
 from .tokens import DEFAULT_CHUNK_SIZE, Delimiters, SegmentTokenizer
-
-IMPLEMENTATION = "005010X220A1"
 
 # Loop states of the member being read.
 _HEADER = 0  # between ST and the first INS
@@ -126,16 +125,32 @@ class X12Reader:
             )
         return parsed
 
-    def _dtp_date(self, e: list[str], segment_number: int) -> date | None:
-        """DTP03 when it missed the cache: a new D8 date, an RD8 range (its start) or junk."""
-        value = e[3]
-        if e[2] == "RD8":
-            value = value[:8]
-        parsed = self._dates[value]
-        if parsed is None:
-            self._date(value, segment_number, f"DTP*{e[1]}")
+    def _dtp_date(
+        self, e: list[str], segment_number: int, member_bad: list[str] | None
+    ) -> date | None:
+        """DTP03 when it missed the cache: a new D8 date, an RD8 range (its start) or junk.
+
+        In a member's loops (``member_bad`` given) a format that is not D8/RD8 or a date that
+        is not a date is named on the member (``DTP*348.DTP02``/``.DTP03``), not read; in
+        the header it is a file finding."""
+        fmt = e[2]
+        if fmt not in ("D8", "RD8"):
+            if member_bad is not None:
+                member_bad.append(f"DTP*{e[1]}.DTP02")
+                return None
+            self._finding("bad-date", f"DTP*{e[1]} DTP02 is not D8 or RD8", segment_number,
+                          "warning")  # fmt: skip
+            return None
+        value = e[3][:8] if fmt == "RD8" else e[3]
+        if fmt == "RD8" and (len(e[3]) != 17 or e[3][8] != "-"):
+            parsed = None
         else:
-            self._dates[e[3]] = parsed
+            parsed = self._dates[value]
+        if parsed is None:
+            if member_bad is not None:
+                member_bad.append(f"DTP*{e[1]}.DTP03")
+            else:
+                self._date(value, segment_number, f"DTP*{e[1]}")
         return parsed
 
     # -- the read ---------------------------------------------------------------------------
@@ -200,6 +215,14 @@ class X12Reader:
         c_refs: dict[str, str] = {}
         categories: dict[str, str] = {}
         category: str | None = None
+        m_bad: list[str] = []  # elements of the member that cannot be what the guide says
+
+        if self.interchange.version != ISA_VERSION:
+            finding(
+                "version-isa12",
+                f"ISA12 (interchange version) is not {ISA_VERSION}: not a 5010 interchange",
+                1,
+            )
 
         for batch in tok.batches():
             for raw in batch:
@@ -230,9 +253,9 @@ class X12Reader:
                         if loop == L2700 and category is not None:
                             categories.setdefault(category, e[3])
                         continue
-                    d = dget(e[3])
+                    d = dget(e[3]) if e[2] == "D8" else None
                     if d is None:
-                        d = self._dtp_date(e, n)
+                        d = self._dtp_date(e, n, None if loop == HEADER else m_bad)
                         if d is None:
                             continue
                     target.setdefault(e[1], d)
@@ -254,6 +277,7 @@ class X12Reader:
                             phones,
                             coverages,
                             categories,
+                            m_bad,
                         )
                     elif in_set and header is None:
                         header = self._header(
@@ -276,11 +300,13 @@ class X12Reader:
                     coverages = []
                     categories = {}
                     category = None
+                    m_bad = []
                 elif sid == "HD":
                     if ins is not None and loop != L2700:
                         if hd is not None:
                             coverages.append(Coverage(hd[1], hd[3], hd[4], hd[5], c_dates, c_refs))
                         hd = e if len(e) > 5 else e + pad[: 6 - len(e)]
+                        bad_codes(hd, m_bad)
                         c_dates = {}
                         c_refs = {}
                         loop = L2300
@@ -358,6 +384,7 @@ class X12Reader:
                             phones,
                             coverages,
                             categories,
+                            m_bad,
                         )
                         ins = None
                     if in_set and header is None:
@@ -367,7 +394,7 @@ class X12Reader:
                         self.headers.append(header)
                     if sid == "SE":
                         if not in_set:
-                            finding("unexpected-se", "SE without a matching ST", n)
+                            finding("unexpected-se", "SE segment without a matching ST", n)
                         else:
                             e += pad
                             count = n - st_n + 1
@@ -389,18 +416,17 @@ class X12Reader:
                         loop = HEADER
                     elif sid == "ST":
                         if in_set:
-                            finding("missing-se", "ST before the previous set's SE", n)
+                            finding("missing-se", f"{_se_missing(st)} (a new ST begins)", n)
                         if not in_group:
                             finding("outside-group", "ST outside a GS/GE group", n)
                         e += pad
                         if e[1] != "834":
-                            finding("not-834", f"ST01 is {e[1]!r}, not 834", n, "warning")
-                        if e[3] and e[3] != IMPLEMENTATION:
+                            finding("not-834", "ST01 is not 834", n)
+                        if e[3] != IMPLEMENTATION:
                             finding(
                                 "implementation",
-                                f"ST03 is {e[3]!r}, not {IMPLEMENTATION}",
+                                f"ST03 (implementation guide) is not {IMPLEMENTATION}",
                                 n,
-                                "warning",
                             )
                         in_set = True
                         st = e
@@ -417,13 +443,19 @@ class X12Reader:
                         loop = HEADER
                     elif sid == "GS":
                         if in_set:
-                            finding("missing-se", "GS before the previous set's SE", n)
+                            finding("missing-se", f"{_se_missing(st)} (a new GS begins)", n)
                             in_set = False
                         if in_group:
-                            finding("missing-ge", "GS before the previous group's GE", n)
+                            finding("missing-ge", f"{_ge_missing(gs)} (a new GS begins)", n)
                         e += pad
                         if e[1] != "BE":
-                            finding("functional-id", f"GS01 is {e[1]!r}, not BE", n, "warning")
+                            finding("functional-id", "GS01 is not BE", n, "warning")
+                        if e[8] != IMPLEMENTATION:
+                            finding(
+                                "version-gs08",
+                                f"GS08 (version) is not {IMPLEMENTATION}: not the 834 5010 guide",
+                                n,
+                            )
                         in_group = True
                         gs = e
                         gs_n = n
@@ -431,7 +463,7 @@ class X12Reader:
                         sets_in_group = 0
                     elif sid == "GE":
                         if in_set:
-                            finding("missing-se", "GE before the set's SE", n)
+                            finding("missing-se", f"{_se_missing(st)} (GE comes first)", n)
                             in_set = False
                         if not in_group:
                             finding("unexpected-ge", "GE without a matching GS", n)
@@ -453,10 +485,10 @@ class X12Reader:
                         in_group = False
                     else:  # IEA
                         if in_set:
-                            finding("missing-se", "IEA before the set's SE", n)
+                            finding("missing-se", f"{_se_missing(st)} (IEA comes first)", n)
                             in_set = False
                         if in_group:
-                            finding("missing-ge", "IEA before the group's GE", n)
+                            finding("missing-ge", f"{_ge_missing(gs)} (IEA comes first)", n)
                             in_group = False
                         e += pad
                         if e[1] != str(groups):
@@ -488,6 +520,7 @@ class X12Reader:
             tok.notes.clear()
 
         # End of input.
+        cut_member = ins is not None and in_set
         if ins is not None:
             if hd is not None:
                 coverages.append(Coverage(hd[1], hd[3], hd[4], hd[5], c_dates, c_refs))
@@ -504,6 +537,7 @@ class X12Reader:
                 phones,
                 coverages,
                 categories,
+                m_bad,
             )
         if in_set and header is None:
             self.headers.append(
@@ -511,15 +545,18 @@ class X12Reader:
             )
         self.segment_count = n
         if in_set:
+            where = " inside a member loop" if cut_member else ""
             self.findings.append(
-                FileFinding("missing-se", "the file ends inside a transaction set (no SE)", n)
+                FileFinding("missing-se", f"{_se_missing(st)} (the file ends{where} in the set)", n)
             )
         if in_group:
             self.findings.append(
-                FileFinding("missing-ge", "the file ends inside a functional group (no GE)", n)
+                FileFinding("missing-ge", f"{_ge_missing(gs)} (the file ends in the group)", n)
             )
         if not iea_n:
-            self.findings.append(FileFinding("missing-iea", "the file has no IEA", n))
+            self.findings.append(
+                FileFinding("missing-iea", "IEA segment missing (the file ends without it)", n)
+            )
         elif n > iea_n:
             self.findings.append(
                 FileFinding(
@@ -578,8 +615,10 @@ class X12Reader:
         phones: dict[str, str],
         coverages: list[Coverage],
         categories: dict[str, str],
+        bad: list[str],
     ) -> Member:
         self.member_count += 1
+        bad_codes(ins, bad)
         # Elements are read in place; short segments (trailing empty elements are left out,
         # so most are short) get the missing ones from slices of _PAD, not by copying.
         i = ins if len(ins) > 10 else ins + _PAD[: 11 - len(ins)]
@@ -589,9 +628,11 @@ class X12Reader:
             medicare_plan, medicare_reason = parts[0].strip(), parts[1].strip()
         else:
             medicare_plan, medicare_reason = medicare, ""
-        death = (
-            self._date(ins[12], ins_n, "INS12 date of death") if len(ins) > 12 and ins[12] else None
-        )
+        death: date | None = None
+        if len(ins) > 12 and ins[12]:
+            death = self._dates[ins[12]] if ins[11] == "D8" else None
+            if death is None:
+                bad.append("INS12" if ins[11] == "D8" else "INS11")
         subscriber_id = m_refs.get("0F")
         if subscriber_id is None:
             subscriber_id = m_refs.get("OF")  # letter O for zero: seen in the wild
@@ -604,6 +645,12 @@ class X12Reader:
             nm = nm1 if len(nm1) > 9 else nm1 + _PAD[: 10 - len(nm1)]
             id_q = nm[8]
             ssn, other_id = (nm[9], "") if id_q == "34" else ("", nm[9])
+            if id_q and id_q not in ("34", "ZZ"):
+                bad.append("NM108")
+                other_id = ""
+            elif ssn and not is_ssn(ssn):
+                bad.append("NM109")
+                ssn = ""
             entity, last, first, middle, prefix, suffix = nm[1], nm[3], nm[4], nm[5], nm[6], nm[7]
         else:
             self._finding("missing-name", "member has no NM1*IL (loop 2100A)", ins_n, "warning")
@@ -618,15 +665,19 @@ class X12Reader:
         birth: date | None = None
         gender = marital = ""
         if dmg is not None:
-            n_dmg = len(dmg)
-            if n_dmg > 2 and dmg[2]:
-                birth = self._dates.get(dmg[2])
-                if birth is None:
-                    birth = self._date(dmg[2], ins_n, "DMG02 date of birth")
-            if n_dmg > 3:
-                gender = dmg[3]
-                if n_dmg > 4:
-                    marital = dmg[4]
+            d = dmg if len(dmg) > 4 else dmg + _PAD[: 5 - len(dmg)]
+            if d[2]:
+                if d[1] != "D8":
+                    bad.append("DMG01")
+                else:
+                    birth = self._dates[d[2]]
+                    if birth is None:
+                        bad.append("DMG02")
+            gender = d[3]
+            if gender not in ("F", "M", "U"):
+                bad.append("DMG03")
+                gender = ""
+            marital = d[4]
         return Member(
             set_index,
             ins_n,
@@ -662,6 +713,7 @@ class X12Reader:
             phones,
             tuple(coverages),
             categories,
+            tuple(bad),
         )
 
     def _check_quantities(
@@ -686,6 +738,23 @@ class X12Reader:
                     f"QTY*{code} says {sent!r}, the set has {counted}",
                     segment_number,
                 )
+
+
+def _se_missing(st: list[str]) -> str:
+    return f"SE segment missing for ST {_control(st, 2)}"
+
+
+def _ge_missing(gs: list[str]) -> str:
+    return f"GE segment missing for GS {_control(gs, 6)}"
+
+
+def _control(segment: list[str], position: int) -> str:
+    """A control number for a message: ST02 is 4-9 characters and GS06 1-9 digits by the
+    standard; anything else is not quoted (it is not a control number, and could be data)."""
+    value = segment[position] if len(segment) > position else ""
+    if 1 <= len(value) <= 9 and value.isalnum() and value.isascii():
+        return value
+    return "(unreadable control number)"
 
 
 @dataclass(frozen=True, slots=True)
