@@ -13,12 +13,14 @@ import orjson
 from .store_access import database_option, store_for
 
 
-class _Rfc3339(click.ParamType):
+class _Rfc3339(click.ParamType[datetime]):
     """An RFC 3339 date-time (with offset or Z), as the API's time filters take it."""
 
     name = "RFC3339"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
         from ..rfc3339 import parse_rfc3339
 
         if isinstance(value, datetime):
