@@ -10,7 +10,6 @@ record, written before the report is sent.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -19,6 +18,7 @@ from fastapi.responses import StreamingResponse
 
 from .. import metrics
 from ..access_log.record import Action
+from ..decisions.types import CaseDate
 from ..reconciliation.report import ExceptionReport, csv_lines, to_html, to_json
 from ..reconciliation.run import InputError, citations_of, run_ffc, run_monthly, sor_format
 from ..security.scopes import Scope
@@ -90,7 +90,10 @@ async def full_file_compare(
     plan_file: Annotated[UploadFile, File(description="The health plan's 834 (005010X220A1).")],
     sor_extract: Annotated[UploadFile, File(description="ETF's extract, JSON Lines or CSV.")],
     plan: Annotated[str, Form(max_length=64, description="Default: the 834's sender.")] = "",
-    as_of: Annotated[date | None, Form(description="Default: the 834's as-of date.")] = None,
+    as_of: Annotated[
+        CaseDate | None,
+        Form(description="Default: the 834's as-of date; 1900-01-01 to 2199-12-31."),
+    ] = None,
     sor_format: Annotated[Literal["jsonl", "csv"] | None, Form()] = None,
     history: Annotated[bool, Form(description="Record the run; count repeats.")] = True,
     format: Format = "json",

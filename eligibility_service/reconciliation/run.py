@@ -16,6 +16,7 @@ from typing import IO, BinaryIO, cast
 
 from ..cases.importer import detect_format
 from ..decisions.service import DecisionService
+from ..decisions.types import CASE_DATE_RANGE, in_case_range
 from ..rules.provisions import ProvisionIndex
 from ..store.store import Store
 from .discrepancy import Discrepancy, number_repeats
@@ -85,6 +86,8 @@ def run_ffc(
     The 834 is then read twice, so ``plan_file`` must be seekable (a file, or the API's
     spooled upload); it is validated first and put back where it was.
     """
+    if as_of is not None and not in_case_range(as_of):
+        raise InputError("as_of", f"the as-of date must be {CASE_DATE_RANGE}")
     errors: list[LineError] = []
     started = time.perf_counter()
     contracts = list(read_sor(sor_extract, sor_fmt, errors))
@@ -101,6 +104,8 @@ def run_ffc(
         result = compare(reader, contracts, as_of=as_of, plan=plan)
     except (X12ReadError, ValueError) as exc:  # not an 834, or no as-of date in it
         raise InputError("plan_file", str(exc)) from None
+    if not in_case_range(result.as_of):  # the 834's own DTP*007 or BGN date
+        raise InputError("plan_file", f"the 834's as-of date must be {CASE_DATE_RANGE}")
     if on_read is not None:
         on_read()
     found: list[Discrepancy] = result.discrepancies
