@@ -11,9 +11,10 @@ import logging
 import traceback
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -78,9 +79,60 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "(body)"
 
 
+def _expects_json(request: Request) -> bool:
+    """Whether the route reads a JSON body (not a form, not a streamed upload)."""
+    route = request.scope.get("route")
+    field = getattr(route, "body_field", None) if isinstance(route, APIRoute) else None
+    return field is not None and not isinstance(field.field_info, params.Form)
+
+
+def _is_json(content_type: str) -> bool:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
+def _json_position(exc: RequestValidationError) -> str | None:
+    """Where the body stops being JSON, as line and column (and why, in the parser's words,
+    which never quote the text); None if the body was JSON."""
+    for error in exc.errors():
+        if error.get("type") != "json_invalid":
+            continue
+        loc = tuple(error.get("loc", ()))
+        offset = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+        reason = str(error.get("ctx", {}).get("error", "")) or "not valid JSON"
+        doc = exc.body if isinstance(exc.body, str) else None
+        if offset is None or doc is None:
+            return reason
+        line = doc.count("\n", 0, offset) + 1
+        column = offset - (doc.rfind("\n", 0, offset) + 1) + 1
+        return f"{reason} at line {line}, column {column}"
+    return None
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if _expects_json(request) and not _is_json(request.headers.get("content-type", "")):
+            message = "send the body as application/json (Content-Type header)"
+            return problem(
+                415,
+                _title(415),
+                message,
+                [FieldError(field="Content-Type", message=message)],
+                request.url.path,
+            )
+        where = _json_position(exc)
+        if where is not None:
+            message = f"the body is not valid JSON: {where}"
+            return problem(
+                400,
+                _title(400),
+                message,
+                [FieldError(field="(body)", message=message)],
+                request.url.path,
+            )
         errors = [
             FieldError(field=_field_path(tuple(e.get("loc", ()))), message=str(e.get("msg")))
             for e in exc.errors()
