@@ -11,7 +11,6 @@ so importing the same file again changes nothing.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -79,14 +78,43 @@ def _loc(loc: Iterable[Any]) -> str:
     return ".".join(str(p) for p in loc) or "(line)"
 
 
+_BOM = b"\xef\xbb\xbf"
+_NOT_UTF8 = "not UTF-8 text (save the file as UTF-8)"
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _text_lines(stream: IO[bytes], undecodable: set[int]) -> Iterator[str]:
+    """The stream's physical lines as text; a line that is not UTF-8 is added to
+    ``undecodable`` (by number) and given with replacement characters, so that the CSV reader
+    keeps its place and the record it falls in is rejected, never imported altered."""
+    for number, raw in enumerate(stream, start=1):
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            undecodable.add(number)
+            yield raw.decode("utf-8", errors="replace")
+
+
 def read_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | InvalidLine]]:
     """``(line number, record or why not)``; blank lines are skipped, numbers stay true."""
     for number, raw in enumerate(stream, start=1):
         text = raw.strip()
         if not text:
             continue
-        if number == 1 and text.startswith(b"\xef\xbb\xbf"):
+        if number == 1 and text.startswith(_BOM):
             text = text[3:]
+        if not _is_utf8(text):
+            yield number, InvalidLine("(line)", _NOT_UTF8)
+            continue
         try:
             value = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
@@ -100,9 +128,12 @@ def read_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | Invali
 
 def read_csv(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | InvalidLine]]:
     """CSV rows as records (see :mod:`.csv_format`); numbers are physical line numbers."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    reader = csv.DictReader(text)
+    undecodable: set[int] = set()
+    reader = csv.DictReader(_text_lines(stream, undecodable))
     if reader.fieldnames is None:
+        return
+    if undecodable:  # the header is all before the first record
+        yield 1, InvalidLine("(header)", _NOT_UTF8)
         return
     required = {"case_id", "question", "program", "outcome"}
     missing = required - set(reader.fieldnames)
@@ -113,6 +144,9 @@ def read_csv(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | InvalidL
     for row in reader:
         number = line + 1
         line = reader.line_num
+        if any(n in undecodable for n in range(number, line + 1)):
+            yield number, InvalidLine("(line)", _NOT_UTF8)
+            continue
         if None in row:
             yield number, InvalidLine("(row)", "more cells than header columns")
             continue
