@@ -79,6 +79,13 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "(body)"
 
 
+def instance_of(request: Request) -> str | None:
+    """The problem's ``instance``: the route's template (``/v1/rule-sets/{rule_set_id}``),
+    never the path asked for, whose parameters came from the caller (as in the access log)."""
+    template = getattr(request.scope.get("route"), "path_format", None)
+    return template if isinstance(template, str) else None
+
+
 def _expects_json(request: Request) -> bool:
     """Whether the route reads a JSON body (not a form, not a streamed upload)."""
     route = request.scope.get("route")
@@ -121,7 +128,7 @@ def install(app: FastAPI) -> None:
                 _title(415),
                 message,
                 [FieldError(field="Content-Type", message=message)],
-                request.url.path,
+                instance_of(request),
             )
         where = _json_position(exc)
         if where is not None:
@@ -131,7 +138,7 @@ def install(app: FastAPI) -> None:
                 _title(400),
                 message,
                 [FieldError(field="(body)", message=message)],
-                request.url.path,
+                instance_of(request),
             )
         errors = [
             FieldError(field=_field_path(tuple(e.get("loc", ()))), message=str(e.get("msg")))
@@ -142,7 +149,7 @@ def install(app: FastAPI) -> None:
             "The request is not valid",
             f"{len(errors)} field(s) are wrong; see errors.",
             errors,
-            request.url.path,
+            instance_of(request),
         )
 
     @app.exception_handler(DecisionInputError)
@@ -152,7 +159,7 @@ def install(app: FastAPI) -> None:
             "The request cannot be decided",
             str(exc),
             [FieldError(field=exc.field, message=str(exc))],
-            request.url.path,
+            instance_of(request),
         )
 
     @app.exception_handler(FieldProblem)
@@ -168,12 +175,12 @@ def install(app: FastAPI) -> None:
             _title(exc.status) if exc.status != 422 else "The request is not valid",
             str(exc),
             errors,
-            request.url.path,
+            instance_of(request),
         )
 
     @app.exception_handler(StoreKeyError)
     async def _store_key(request: Request, exc: StoreKeyError) -> JSONResponse:
-        return problem(503, "Store key problem", str(exc), None, request.url.path)
+        return problem(503, "Store key problem", str(exc), None, instance_of(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -184,7 +191,7 @@ def install(app: FastAPI) -> None:
             [FieldError(field="(body)", message=str(exc.detail))]
             if exc.status_code == 400
             else None,
-            request.url.path,
+            instance_of(request),
             dict(exc.headers) if exc.headers else None,  # e.g. Allow on 405
         )
 
@@ -193,7 +200,8 @@ def install(app: FastAPI) -> None:
         # Log where it failed, never what was sent: messages and locals may hold PHI.
         frames = traceback.extract_tb(exc.__traceback__)
         where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in frames[-5:])
-        logger.error("unhandled %s on %s at %s", type(exc).__name__, request.url.path, where)
+        route = instance_of(request) or "(no route)"
+        logger.error("unhandled %s on %s at %s", type(exc).__name__, route, where)
         return problem(500, "Internal error", "The error was logged; no request data was kept.")
 
 

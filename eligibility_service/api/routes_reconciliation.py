@@ -46,6 +46,9 @@ _REPORT_CONTENT: dict[int | str, dict[str, Any]] = {
     }
 }
 Format = Literal["json", "csv", "html"]
+UPLOADED_834 = "834 (upload)"
+UPLOADED_REPORT = "monthly report (upload)"
+"""What a run records as its input: never the client's file name, which may name a person."""
 
 
 def _respond(report: ExceptionReport, fmt: Format) -> Response:
@@ -77,11 +80,13 @@ def _extract_format(upload: UploadFile, given: str | None) -> str:
         raise FieldProblem("sor_format", f"{exc}; or say sor_format=csv|jsonl") from None
 
 
-def _size_check(request: Request, *uploads: UploadFile | None) -> None:
+def _size_check(request: Request, **uploads: UploadFile | None) -> None:
+    """Each upload within the limit; an oversized one is named by its form field (never by
+    the client's file name, which may name a person)."""
     limit = request.app.state.settings.max_upload_bytes
-    for upload in uploads:
+    for field, upload in uploads.items():
         if upload is not None and upload.size is not None and upload.size > limit:
-            raise FieldProblem(upload.filename or "file", f"over {limit} bytes", 413)
+            raise FieldProblem(field, f"over {limit} bytes", 413)
 
 
 @router.post("/ffc", responses={**_REPORT_CONTENT, **_ERRORS, **RECORDED_ERRORS})
@@ -108,7 +113,7 @@ async def full_file_compare(
 ) -> Response:
     """Full File Compare of a plan's 834 with ETF's records; every exception classified,
     with severity, the side that should correct it and the provision that says so."""
-    _size_check(request, plan_file, sor_extract)
+    _size_check(request, plan_file=plan_file, sor_extract=sor_extract)
     fmt = _extract_format(sor_extract, sor_format)
     citations = citations_of(request.app.state.registry.provisions)
     store = request.app.state.store if history else None
@@ -122,7 +127,7 @@ async def full_file_compare(
                 citations,
                 plan=plan,
                 as_of=as_of,
-                input_name=plan_file.filename or "834",
+                input_name=UPLOADED_834,
                 store=store,
                 validate=validate,
             )
@@ -146,7 +151,7 @@ async def monthly_report(
 ) -> Response:
     """Validate an employer's additions, changes and deletions against ETF's records and
     the enrollment and termination rules."""
-    _size_check(request, report_file, sor_extract, employers)
+    _size_check(request, report_file=report_file, sor_extract=sor_extract, employers=employers)
     fmt = _extract_format(sor_extract, sor_format)
     decisions = request.app.state.decisions  # read once: a reload replaces it whole
     store = request.app.state.store if history else None
@@ -160,7 +165,7 @@ async def monthly_report(
                 decisions,
                 citations_of(decisions.registry.provisions),
                 employers_file=employers.file if employers is not None else None,
-                input_name=report_file.filename or "monthly report",
+                input_name=UPLOADED_REPORT,
                 store=store,
             )
         except InputError as exc:

@@ -165,7 +165,7 @@ def validate(raw: dict[str, Any]) -> tuple[CaseRecord, bytes]:
         raise InvalidLine(_loc(first["loc"]), first["msg"]) from None
     spec = QUESTIONS.get(record.question)
     if spec is None:
-        raise InvalidLine("question", f"unknown question {record.question!r}")
+        raise InvalidLine("question", f"no such question (questions: {', '.join(QUESTIONS)})")
     body = {
         "program": record.program,
         "facts": record.facts,
@@ -178,14 +178,14 @@ def validate(raw: dict[str, Any]) -> tuple[CaseRecord, bytes]:
         where = _loc(first["loc"]).replace("options.policy_choices", "policy_choices")
         raise InvalidLine(where, first["msg"]) from None
     for name in record.decision.dates or {}:
-        if name not in spec.outputs:
+        if name not in spec.outputs:  # the name is not one of ours: not repeated
             raise InvalidLine(
-                f"decision.dates.{name}",
-                f"{spec.name} answers no date {name!r} (it answers {', '.join(spec.outputs)})",
+                "decision.dates",
+                f"{spec.name} answers no date of that name (it answers {', '.join(spec.outputs)})",
             )
     for suite in record.suites:
         if not SUITE_PATTERN.match(suite):
-            raise InvalidLine("suites", f"suite name {suite!r} is not letters, digits, . _ -")
+            raise InvalidLine("suites", "a suite name is letters, digits, . _ - (one is not)")
     payload = request.model_dump_json(include={"program", "facts", "options"}).encode()
     return record, payload
 
@@ -234,7 +234,7 @@ def import_records(
     common = list(suites)
     for name in common:
         if not SUITE_PATTERN.match(name):
-            raise ValueError(f"suite name {name!r} is not letters, digits, . _ -")
+            raise ValueError("a suite name is letters, digits, . _ - (one is not)")
     seen: set[str] = set()
     pending: list[tuple[CaseRecord, dict[str, Any]]] = []
     now = datetime.now(UTC)
@@ -274,7 +274,7 @@ def import_records(
         try:
             record, payload = validate(raw)
             if record.case_id in seen:
-                raise InvalidLine("case_id", f"case {record.case_id!r} appears twice in {source}")
+                raise InvalidLine("case_id", "the case id appears earlier in the file")
         except InvalidLine as exc:
             report.reject(LineError(number, exc.field, str(exc)))
             if progress is not None:
@@ -297,7 +297,7 @@ def detect_format(name: str) -> str:
         return "csv"
     if lower.endswith((".jsonl", ".ndjson", ".json")):
         return "jsonl"
-    raise ValueError(f"{name}: cannot tell the format from the name; say csv or jsonl")
+    raise ValueError("cannot tell the format from the file name (.csv, .jsonl, .ndjson, .json)")
 
 
 def import_stream(
