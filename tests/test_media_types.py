@@ -91,3 +91,16 @@ def test_the_openapi_document_says_so(client: TestClient) -> None:
         responses = doc["paths"][route]["post"]["responses"]
         assert {"400", "415"} <= set(responses)
         assert "application/problem+json" in responses["415"]["content"]
+
+
+def test_rule_set_version_schema_refuses_what_validation_refuses(client: TestClient) -> None:
+    """A schema-valid version name must not be refused for its form: the schema says
+    non-empty and the characters a version name has, and the request model enforces it."""
+    options = client.get("/openapi.json").json()["components"]["schemas"]["DecisionOptions"]
+    version = options["properties"]["rule_set_version"]["anyOf"][0]
+    assert version["minLength"] == 1 and version["pattern"].startswith("^[A-Za-z0-9]")
+    for bad in ("", " 2026.1", "2026.1/x"):
+        body = {"program": "state", "facts": {}, "options": {"rule_set_version": bad}}
+        refused = client.post("/v1/decisions/new-hire-enrollment", json=body)
+        assert refused.status_code == 422
+        assert refused.json()["errors"][0]["field"] == "options.rule_set_version"
