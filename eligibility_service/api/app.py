@@ -73,8 +73,14 @@ def _problem_responses_in_openapi(app: FastAPI, settings: Settings) -> None:
         for operations in doc.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
+                json_body = "application/json" in operation.get("requestBody", {}).get(
+                    "content", {}
+                )
                 if operation.get("requestBody"):
-                    responses.setdefault("400", {"description": "Body is not valid JSON"})
+                    unreadable = "Body is not valid JSON" if json_body else "Body cannot be read"
+                    responses.setdefault("400", {"description": unreadable})
+                if json_body:
+                    responses.setdefault("415", {"description": "Body not sent as JSON"})
                 if operation.get("requestBody") or operation.get("parameters"):
                     responses.setdefault("422", {"description": "Invalid request"})
                 responses.setdefault("500", {"description": "Internal error"})

@@ -37,7 +37,7 @@ from ..security.principal import ANONYMOUS, Principal
 from ..security.scopes import SCOPE_DESCRIPTIONS, Scope
 from ..security.verifier import InvalidToken, TokenVerifier
 from ..settings import Settings
-from .problems import problem
+from .problems import instance_of, problem
 
 logger = logging.getLogger("eligibility_service.auth")
 REALM = "etf-eligibility"
@@ -86,7 +86,7 @@ class AuthProblem(Exception):
             parts.append(f'scope="{self.scope}"')
         return ", ".join(parts)
 
-    def response(self, instance: str) -> Any:
+    def response(self, instance: str | None) -> Any:
         title = "Authentication required" if self.status == 401 else "Not allowed"
         return problem(
             self.status, title, str(self), None, instance, {"WWW-Authenticate": self.challenge()}
@@ -150,6 +150,7 @@ class RoutePolicy:
 
     static: dict[tuple[str, str], str | None] = field(default_factory=dict)
     patterns: list[tuple[str, re.Pattern[str], str | None]] = field(default_factory=list)
+    templates: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
 
     @classmethod
     def from_openapi(cls, document: dict[str, Any]) -> RoutePolicy:
@@ -162,6 +163,7 @@ class RoutePolicy:
                 if "{" in path:
                     regex, _format, _convertors = compile_path(path)
                     policy.patterns.append((method.upper(), regex, scope))
+                    policy.templates.append((regex, path))
                 else:
                     policy.static[(method.upper(), path)] = scope
         return policy
@@ -176,6 +178,13 @@ class RoutePolicy:
             if m == method and regex.match(path):
                 return True, scope
         return False, None
+
+    def template(self, path: str) -> str | None:
+        """The route template a path matches (what a refusal may name: the path's own
+        parameters came from the caller); None for a path no route serves."""
+        if any(p == path for _m, p in self.static):
+            return path
+        return next((t for regex, t in self.templates if regex.match(path)), None)
 
 
 def operation_scope(operation: dict[str, Any]) -> str | None:
@@ -219,10 +228,9 @@ class AccessControlMiddleware:
             if not principal.has(needed):
                 raise insufficient(needed)
         except AuthProblem as refused:
-            logger.info(
-                "refused %s %s: %s", scope["method"], scope["path"], refused.error or "no token"
-            )
-            await refused.response(scope["path"])(scope, receive, send)
+            route = self.policy.template(scope["path"])
+            logger.info("refused %s %s: %s", scope["method"], route, refused.error or "no token")
+            await refused.response(route)(scope, receive, send)
             return
         except KeysUnavailable as exc:
             logger.error("identity provider keys unavailable: %s", exc)
@@ -276,7 +284,7 @@ def document_security(document: dict[str, Any], settings: Settings) -> None:
 
 async def _auth_problem(request: Request, exc: Exception) -> Any:
     assert isinstance(exc, AuthProblem)
-    return exc.response(request.url.path)
+    return exc.response(instance_of(request))
 
 
 def install(app: FastAPI) -> None:

@@ -11,9 +11,10 @@ import logging
 import traceback
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -78,9 +79,67 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "(body)"
 
 
+def instance_of(request: Request) -> str | None:
+    """The problem's ``instance``: the route's template (``/v1/rule-sets/{rule_set_id}``),
+    never the path asked for, whose parameters came from the caller (as in the access log)."""
+    template = getattr(request.scope.get("route"), "path_format", None)
+    return template if isinstance(template, str) else None
+
+
+def _expects_json(request: Request) -> bool:
+    """Whether the route reads a JSON body (not a form, not a streamed upload)."""
+    route = request.scope.get("route")
+    field = getattr(route, "body_field", None) if isinstance(route, APIRoute) else None
+    return field is not None and not isinstance(field.field_info, params.Form)
+
+
+def _is_json(content_type: str) -> bool:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
+def _json_position(exc: RequestValidationError) -> str | None:
+    """Where the body stops being JSON, as line and column (and why, in the parser's words,
+    which never quote the text); None if the body was JSON."""
+    for error in exc.errors():
+        if error.get("type") != "json_invalid":
+            continue
+        loc = tuple(error.get("loc", ()))
+        offset = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+        reason = str(error.get("ctx", {}).get("error", "")) or "not valid JSON"
+        doc = exc.body if isinstance(exc.body, str) else None
+        if offset is None or doc is None:
+            return reason
+        line = doc.count("\n", 0, offset) + 1
+        column = offset - (doc.rfind("\n", 0, offset) + 1) + 1
+        return f"{reason} at line {line}, column {column}"
+    return None
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if _expects_json(request) and not _is_json(request.headers.get("content-type", "")):
+            message = "send the body as application/json (Content-Type header)"
+            return problem(
+                415,
+                _title(415),
+                message,
+                [FieldError(field="Content-Type", message=message)],
+                instance_of(request),
+            )
+        where = _json_position(exc)
+        if where is not None:
+            message = f"the body is not valid JSON: {where}"
+            return problem(
+                400,
+                _title(400),
+                message,
+                [FieldError(field="(body)", message=message)],
+                instance_of(request),
+            )
         errors = [
             FieldError(field=_field_path(tuple(e.get("loc", ()))), message=str(e.get("msg")))
             for e in exc.errors()
@@ -90,7 +149,7 @@ def install(app: FastAPI) -> None:
             "The request is not valid",
             f"{len(errors)} field(s) are wrong; see errors.",
             errors,
-            request.url.path,
+            instance_of(request),
         )
 
     @app.exception_handler(DecisionInputError)
@@ -100,7 +159,7 @@ def install(app: FastAPI) -> None:
             "The request cannot be decided",
             str(exc),
             [FieldError(field=exc.field, message=str(exc))],
-            request.url.path,
+            instance_of(request),
         )
 
     @app.exception_handler(FieldProblem)
@@ -116,12 +175,12 @@ def install(app: FastAPI) -> None:
             _title(exc.status) if exc.status != 422 else "The request is not valid",
             str(exc),
             errors,
-            request.url.path,
+            instance_of(request),
         )
 
     @app.exception_handler(StoreKeyError)
     async def _store_key(request: Request, exc: StoreKeyError) -> JSONResponse:
-        return problem(503, "Store key problem", str(exc), None, request.url.path)
+        return problem(503, "Store key problem", str(exc), None, instance_of(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -132,7 +191,7 @@ def install(app: FastAPI) -> None:
             [FieldError(field="(body)", message=str(exc.detail))]
             if exc.status_code == 400
             else None,
-            request.url.path,
+            instance_of(request),
             dict(exc.headers) if exc.headers else None,  # e.g. Allow on 405
         )
 
@@ -141,7 +200,8 @@ def install(app: FastAPI) -> None:
         # Log where it failed, never what was sent: messages and locals may hold PHI.
         frames = traceback.extract_tb(exc.__traceback__)
         where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in frames[-5:])
-        logger.error("unhandled %s on %s at %s", type(exc).__name__, request.url.path, where)
+        route = instance_of(request) or "(no route)"
+        logger.error("unhandled %s on %s at %s", type(exc).__name__, route, where)
         return problem(500, "Internal error", "The error was logged; no request data was kept.")
 
 

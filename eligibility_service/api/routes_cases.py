@@ -16,11 +16,12 @@ from ..cases import repository
 from ..cases.from_log import cases_from_log
 from ..cases.importer import ImportReport, import_stream
 from ..cases.model import SUITE_NAME
+from ..rfc3339 import Instant
 from ..security.scopes import Scope
 from .auth import require
 from .phi_access import RECORDED_ERRORS, phi_access, phi_access_async
 from .problems import FieldProblem, Problem
-from .routes_decision_log import Instant, store_of
+from .routes_decision_log import store_of
 from .uploads import spool_body
 
 router = APIRouter(tags=["case store"], dependencies=[require(Scope.CASES)])
@@ -62,8 +63,8 @@ class FromLogRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str | None = Field(None, max_length=64)
-    since: Instant | None = None
-    until: Instant | None = None
+    since: Instant | None = Field(None, description="Logged at or after this instant.")
+    until: Instant | None = Field(None, description="Logged before this instant.")
 
 
 class LinesRejected(FieldProblem):

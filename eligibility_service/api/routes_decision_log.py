@@ -8,8 +8,7 @@ these reads of health data leaves an access record (:mod:`.phi_access`).
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import orjson
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..access_log.record import Action
 from ..decision_log import queries
 from ..decision_log.reproduce import reproduce
+from ..rfc3339 import Instant
 from ..security.scopes import Scope
 from ..store.store import Store
 from .auth import require
@@ -29,9 +29,6 @@ router = APIRouter(
     tags=["decision log"],
     dependencies=[require(Scope.DECISION_LOG_READ)],
 )
-
-Instant = Annotated[datetime, Field(strict=True)]
-"""A date-time written as ISO 8601 text (no Unix timestamps, whatever pydantic would take)."""
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such decision"},
@@ -89,8 +86,8 @@ class SearchRequest(BaseModel):
         None, max_length=100, description="The person's identifier, as sent in X-Subject-Id."
     )
     question: str | None = Field(None, max_length=64)
-    since: Instant | None = None
-    until: Instant | None = None
+    since: Instant | None = Field(None, description="Logged at or after this instant.")
+    until: Instant | None = Field(None, description="Logged before this instant.")
     limit: int = Field(100, ge=1, le=1000)
 
 

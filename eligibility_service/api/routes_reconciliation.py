@@ -10,7 +10,6 @@ record, written before the report is sent.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -19,6 +18,7 @@ from fastapi.responses import StreamingResponse
 
 from .. import metrics
 from ..access_log.record import Action
+from ..decisions.types import CaseDate
 from ..reconciliation.report import ExceptionReport, csv_lines, to_html, to_json
 from ..reconciliation.run import InputError, citations_of, run_ffc, run_monthly, sor_format
 from ..security.scopes import Scope
@@ -46,6 +46,9 @@ _REPORT_CONTENT: dict[int | str, dict[str, Any]] = {
     }
 }
 Format = Literal["json", "csv", "html"]
+UPLOADED_834 = "834 (upload)"
+UPLOADED_REPORT = "monthly report (upload)"
+"""What a run records as its input: never the client's file name, which may name a person."""
 
 
 def _respond(report: ExceptionReport, fmt: Format) -> Response:
@@ -77,11 +80,13 @@ def _extract_format(upload: UploadFile, given: str | None) -> str:
         raise FieldProblem("sor_format", f"{exc}; or say sor_format=csv|jsonl") from None
 
 
-def _size_check(request: Request, *uploads: UploadFile | None) -> None:
+def _size_check(request: Request, **uploads: UploadFile | None) -> None:
+    """Each upload within the limit; an oversized one is named by its form field (never by
+    the client's file name, which may name a person)."""
     limit = request.app.state.settings.max_upload_bytes
-    for upload in uploads:
+    for field, upload in uploads.items():
         if upload is not None and upload.size is not None and upload.size > limit:
-            raise FieldProblem(upload.filename or "file", f"over {limit} bytes", 413)
+            raise FieldProblem(field, f"over {limit} bytes", 413)
 
 
 @router.post("/ffc", responses={**_REPORT_CONTENT, **_ERRORS, **RECORDED_ERRORS})
@@ -90,7 +95,10 @@ async def full_file_compare(
     plan_file: Annotated[UploadFile, File(description="The health plan's 834 (005010X220A1).")],
     sor_extract: Annotated[UploadFile, File(description="ETF's extract, JSON Lines or CSV.")],
     plan: Annotated[str, Form(max_length=64, description="Default: the 834's sender.")] = "",
-    as_of: Annotated[date | None, Form(description="Default: the 834's as-of date.")] = None,
+    as_of: Annotated[
+        CaseDate | None,
+        Form(description="Default: the 834's as-of date; 1900-01-01 to 2199-12-31."),
+    ] = None,
     sor_format: Annotated[Literal["jsonl", "csv"] | None, Form()] = None,
     history: Annotated[bool, Form(description="Record the run; count repeats.")] = True,
     format: Format = "json",
@@ -114,7 +122,7 @@ async def full_file_compare(
 ) -> Response:
     """Full File Compare of a plan's 834 with ETF's records; every exception classified,
     with severity, the side that should correct it and the provision that says so."""
-    _size_check(request, plan_file, sor_extract)
+    _size_check(request, plan_file=plan_file, sor_extract=sor_extract)
     fmt = _extract_format(sor_extract, sor_format)
     citations = citations_of(request.app.state.registry.provisions)
     store = request.app.state.store if history else None
@@ -128,7 +136,7 @@ async def full_file_compare(
                 citations,
                 plan=plan,
                 as_of=as_of,
-                input_name=plan_file.filename or "834",
+                input_name=UPLOADED_834,
                 store=store,
                 validate=validate,
                 allow_partial=allow_partial,
@@ -153,7 +161,7 @@ async def monthly_report(
 ) -> Response:
     """Validate an employer's additions, changes and deletions against ETF's records and
     the enrollment and termination rules."""
-    _size_check(request, report_file, sor_extract, employers)
+    _size_check(request, report_file=report_file, sor_extract=sor_extract, employers=employers)
     fmt = _extract_format(sor_extract, sor_format)
     decisions = request.app.state.decisions  # read once: a reload replaces it whole
     store = request.app.state.store if history else None
@@ -167,7 +175,7 @@ async def monthly_report(
                 decisions,
                 citations_of(decisions.registry.provisions),
                 employers_file=employers.file if employers is not None else None,
-                input_name=report_file.filename or "monthly report",
+                input_name=UPLOADED_REPORT,
                 store=store,
             )
         except InputError as exc:

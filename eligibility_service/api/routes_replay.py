@@ -87,13 +87,13 @@ def replay(
     is JSON (default), JUnit XML (``format=junit``) or HTML with charts (``format=html``)."""
     store = store_of(request)
     if body.suite is not None and not suite_exists(store, body.suite):
-        raise FieldProblem("suite", f"no suite {body.suite!r}", 404)
+        raise FieldProblem("suite", "no suite of that name", 404)
     decisions = request.app.state.decisions  # read once: a reload replaces it whole
     registry = decisions.registry
     if body.rule_set_version is not None and not any(
         body.rule_set_version in v for v in registry.rule_sets.values()
     ):
-        raise FieldProblem("rule_set_version", f"no rule-set version {body.rule_set_version!r}")
+        raise FieldProblem("rule_set_version", "no rule-set version of that name")
     as_of = body.as_of if isinstance(body.as_of, str) else body.as_of.isoformat()
     target = ReplayTarget(body.suite, body.rule_set_version, as_of)
     with phi_access(request, Action.REPLAY) as access:

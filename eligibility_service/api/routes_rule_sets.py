@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Path, Request
 
 from ..rules.registry import Registry, VersionNotFound
 from ..security.scopes import Scope
 from .auth import require
-from .problems import Problem
+from .problems import FieldProblem, Problem
 from .views import (
     ProvisionView,
     RuleSetSummary,
@@ -55,7 +55,7 @@ async def get_rule_set(rule_set_id: Id, request: Request) -> RuleSetSummary:
     try:
         return _summary(_registry(request), rule_set_id)
     except VersionNotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise FieldProblem(exc.what, str(exc), 404) from None
 
 
 @router.get(
@@ -68,7 +68,7 @@ async def get_version(rule_set_id: Id, version: Id, request: Request) -> Version
     try:
         return version_detail(_registry(request).get(rule_set_id, version))
     except VersionNotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise FieldProblem(exc.what, str(exc), 404) from None
 
 
 @router.get("/provisions", response_model=list[ProvisionView])
@@ -81,5 +81,5 @@ async def list_provisions(request: Request) -> list[ProvisionView]:
 async def get_provision(provision_id: Id, request: Request) -> ProvisionView:
     found = _registry(request).provisions.get(provision_id)
     if found is None:
-        raise HTTPException(404, f"no provision {provision_id!r}")
+        raise FieldProblem("provision_id", "no provision with that id", 404)
     return provision_view(found)

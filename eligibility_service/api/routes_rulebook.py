@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
 from ..rulebook.render import Page, render_index, render_version
@@ -19,7 +19,7 @@ from ..rules.compiled import CompiledRuleSet
 from ..rules.registry import Registry, VersionNotFound
 from ..security.scopes import Scope
 from .auth import require
-from .problems import Problem
+from .problems import FieldProblem, Problem
 
 router = APIRouter(tags=["rule book"], dependencies=[require(Scope.RULES_READ)])
 
@@ -71,5 +71,5 @@ def rule_book_version(rule_set_id: Id, version: Id, request: Request) -> HTMLRes
     try:
         rule_set = _registry(request).get(rule_set_id, version)
     except VersionNotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise FieldProblem(exc.what, str(exc), 404) from None
     return _html(_version_page(rule_set))

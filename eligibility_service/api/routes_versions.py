@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..rules.registry import Registry, VersionNotFound
@@ -12,7 +12,7 @@ from ..security.scopes import Scope
 from ..versioning.diff import VersionDiff, diff_versions
 from ..versioning.render import diff_html
 from .auth import require
-from .problems import Problem
+from .problems import FieldProblem, Problem
 from .routes_rule_sets import Id
 
 router = APIRouter(prefix="/v1", tags=["rule sets"], dependencies=[require(Scope.RULES_READ)])
@@ -45,9 +45,14 @@ async def diff_rule_set_versions(
     added, removed or changed, with the changed fields side by side."""
     registry: Registry = request.app.state.registry
     try:
-        diff = diff_versions(registry.get(rule_set_id, from_version), registry.get(rule_set_id, to))
+        source = registry.get(rule_set_id, from_version)
     except VersionNotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise FieldProblem("from" if exc.what == "version" else exc.what, str(exc), 404) from None
+    try:
+        target = registry.get(rule_set_id, to)
+    except VersionNotFound as exc:
+        raise FieldProblem("to" if exc.what == "version" else exc.what, str(exc), 404) from None
+    diff = diff_versions(source, target)
     if format == "html":
         return HTMLResponse(diff_html(diff))
     return diff

@@ -11,7 +11,6 @@ so importing the same file again changes nothing.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -79,14 +78,43 @@ def _loc(loc: Iterable[Any]) -> str:
     return ".".join(str(p) for p in loc) or "(line)"
 
 
+_BOM = b"\xef\xbb\xbf"
+_NOT_UTF8 = "not UTF-8 text (save the file as UTF-8)"
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _text_lines(stream: IO[bytes], undecodable: set[int]) -> Iterator[str]:
+    """The stream's physical lines as text; a line that is not UTF-8 is added to
+    ``undecodable`` (by number) and given with replacement characters, so that the CSV reader
+    keeps its place and the record it falls in is rejected, never imported altered."""
+    for number, raw in enumerate(stream, start=1):
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            undecodable.add(number)
+            yield raw.decode("utf-8", errors="replace")
+
+
 def read_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | InvalidLine]]:
     """``(line number, record or why not)``; blank lines are skipped, numbers stay true."""
     for number, raw in enumerate(stream, start=1):
         text = raw.strip()
         if not text:
             continue
-        if number == 1 and text.startswith(b"\xef\xbb\xbf"):
+        if number == 1 and text.startswith(_BOM):
             text = text[3:]
+        if not _is_utf8(text):
+            yield number, InvalidLine("(line)", _NOT_UTF8)
+            continue
         try:
             value = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
@@ -100,9 +128,12 @@ def read_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | Invali
 
 def read_csv(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | InvalidLine]]:
     """CSV rows as records (see :mod:`.csv_format`); numbers are physical line numbers."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    reader = csv.DictReader(text)
+    undecodable: set[int] = set()
+    reader = csv.DictReader(_text_lines(stream, undecodable))
     if reader.fieldnames is None:
+        return
+    if undecodable:  # the header is all before the first record
+        yield 1, InvalidLine("(header)", _NOT_UTF8)
         return
     required = {"case_id", "question", "program", "outcome"}
     missing = required - set(reader.fieldnames)
@@ -113,6 +144,9 @@ def read_csv(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | InvalidL
     for row in reader:
         number = line + 1
         line = reader.line_num
+        if any(n in undecodable for n in range(number, line + 1)):
+            yield number, InvalidLine("(line)", _NOT_UTF8)
+            continue
         if None in row:
             yield number, InvalidLine("(row)", "more cells than header columns")
             continue
@@ -131,7 +165,7 @@ def validate(raw: dict[str, Any]) -> tuple[CaseRecord, bytes]:
         raise InvalidLine(_loc(first["loc"]), first["msg"]) from None
     spec = QUESTIONS.get(record.question)
     if spec is None:
-        raise InvalidLine("question", f"unknown question {record.question!r}")
+        raise InvalidLine("question", f"no such question (questions: {', '.join(QUESTIONS)})")
     body = {
         "program": record.program,
         "facts": record.facts,
@@ -144,14 +178,14 @@ def validate(raw: dict[str, Any]) -> tuple[CaseRecord, bytes]:
         where = _loc(first["loc"]).replace("options.policy_choices", "policy_choices")
         raise InvalidLine(where, first["msg"]) from None
     for name in record.decision.dates or {}:
-        if name not in spec.outputs:
+        if name not in spec.outputs:  # the name is not one of ours: not repeated
             raise InvalidLine(
-                f"decision.dates.{name}",
-                f"{spec.name} answers no date {name!r} (it answers {', '.join(spec.outputs)})",
+                "decision.dates",
+                f"{spec.name} answers no date of that name (it answers {', '.join(spec.outputs)})",
             )
     for suite in record.suites:
         if not SUITE_PATTERN.match(suite):
-            raise InvalidLine("suites", f"suite name {suite!r} is not letters, digits, . _ -")
+            raise InvalidLine("suites", "a suite name is letters, digits, . _ - (one is not)")
     payload = request.model_dump_json(include={"program", "facts", "options"}).encode()
     return record, payload
 
@@ -200,7 +234,7 @@ def import_records(
     common = list(suites)
     for name in common:
         if not SUITE_PATTERN.match(name):
-            raise ValueError(f"suite name {name!r} is not letters, digits, . _ -")
+            raise ValueError("a suite name is letters, digits, . _ - (one is not)")
     seen: set[str] = set()
     pending: list[tuple[CaseRecord, dict[str, Any]]] = []
     now = datetime.now(UTC)
@@ -240,7 +274,7 @@ def import_records(
         try:
             record, payload = validate(raw)
             if record.case_id in seen:
-                raise InvalidLine("case_id", f"case {record.case_id!r} appears twice in {source}")
+                raise InvalidLine("case_id", "the case id appears earlier in the file")
         except InvalidLine as exc:
             report.reject(LineError(number, exc.field, str(exc)))
             if progress is not None:
@@ -263,7 +297,7 @@ def detect_format(name: str) -> str:
         return "csv"
     if lower.endswith((".jsonl", ".ndjson", ".json")):
         return "jsonl"
-    raise ValueError(f"{name}: cannot tell the format from the name; say csv or jsonl")
+    raise ValueError("cannot tell the format from the file name (.csv, .jsonl, .ndjson, .json)")
 
 
 def import_stream(

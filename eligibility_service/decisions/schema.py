@@ -18,7 +18,9 @@ class DecisionOptions(BaseModel):
 
     rule_set_version: str | None = Field(
         None,
+        min_length=1,
         max_length=40,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",  # as a version's name (and its URL) is written
         description="Pin a rule-set version. Default: the published version in force on as_of.",
     )
     as_of: CaseDate | None = Field(

@@ -85,7 +85,8 @@ class DecisionService:
         try:
             rule_set = self.registry.select(program, as_of, options.rule_set_version)
         except VersionNotFound as exc:
-            raise DecisionInputError("options.rule_set_version", str(exc)) from None
+            field = "options.as_of" if exc.what == "as_of" else "options.rule_set_version"
+            raise DecisionInputError(field, str(exc)) from None
         if question not in rule_set.questions:
             raise DecisionInputError(
                 "options.rule_set_version",
@@ -95,8 +96,11 @@ class DecisionService:
             result = self.engine.evaluate(
                 rule_set, question, facts, as_of, options.policy_choices, options.trace
             )
-        except PolicyChoiceError as exc:
-            raise DecisionInputError(f"options.policy_choices.{exc.choice}", str(exc)) from None
+        except PolicyChoiceError as exc:  # the choice's name when it is one of ours
+            field = (
+                f"options.policy_choices.{exc.choice}" if exc.choice else "options.policy_choices"
+            )
+            raise DecisionInputError(field, str(exc)) from None
         except EvaluationError as exc:
             raise DecisionInputError("facts", str(exc)) from None
         return rule_set, result, as_of

@@ -17,6 +17,13 @@ from pydantic import BeforeValidator, Field
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_CASE_DATE = date(1900, 1, 1)
 LAST_CASE_DATE = date(2199, 12, 31)
+CASE_DATE_RANGE = f"between {FIRST_CASE_DATE} and {LAST_CASE_DATE}"
+
+
+def in_case_range(day: date) -> bool:
+    """Whether ``day`` is within the dates any case can have (the decisions' bounds, which
+    every other date input - reconciliation's as-of dates, coverage months - shares)."""
+    return FIRST_CASE_DATE <= day <= LAST_CASE_DATE
 
 
 def _iso_date_only(value: Any) -> Any:

@@ -16,6 +16,7 @@ from typing import IO, BinaryIO, cast
 
 from ..cases.importer import detect_format
 from ..decisions.service import DecisionService
+from ..decisions.types import CASE_DATE_RANGE, in_case_range
 from ..rules.provisions import ProvisionIndex
 from ..store.store import Store
 from .discrepancy import Discrepancy, number_repeats
@@ -105,6 +106,8 @@ def run_ffc(
     are not reported missing, the report says ``partial`` and the exception history is not
     touched (a partial file's exceptions are no evidence of repeats or of their absence).
     """
+    if as_of is not None and not in_case_range(as_of):
+        raise InputError("as_of", f"the as-of date must be {CASE_DATE_RANGE}")
     errors: list[LineError] = []
     started = time.perf_counter()
     contracts = list(read_sor(sor_extract, sor_fmt, errors))
@@ -130,6 +133,8 @@ def run_ffc(
     if cut and not allow_partial:
         raise IncompleteFile(describe(cut))
     partial = bool(cut)
+    if not in_case_range(result.as_of):  # the 834's own DTP*007 or BGN date
+        raise InputError("plan_file", f"the 834's as-of date must be {CASE_DATE_RANGE}")
     if on_read is not None:
         on_read()
     found: list[Discrepancy] = result.discrepancies

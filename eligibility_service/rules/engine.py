@@ -22,7 +22,9 @@ DECISION_PRECEDENCE: tuple[Decision, ...] = ("denied", "incomplete", "undetermin
 
 
 class PolicyChoiceError(ValueError):
-    """A requested policy choice or alternative does not exist in the rule set."""
+    """A requested policy choice or alternative does not exist in the rule set. ``choice``
+    is the choice's name when the rule set has it, else empty; neither it nor the message
+    repeats a name or an alternative the rule set does not have (they came from a caller)."""
 
     def __init__(self, choice: str, message: str) -> None:
         self.choice = choice
@@ -99,10 +101,10 @@ def resolve_choices(
         found = rule_set.policy_choices.get(name)
         if found is None:
             known = ", ".join(sorted(rule_set.policy_choices)) or "none"
-            raise PolicyChoiceError(name, f"unknown policy choice {name!r} (known: {known})")
+            raise PolicyChoiceError("", f"no policy choice of that name (known: {known})")
         if alt not in found.alternatives:
             known = ", ".join(found.alternatives)
-            raise PolicyChoiceError(name, f"{alt!r} is not an alternative of {name} ({known})")
+            raise PolicyChoiceError(name, f"not an alternative of {name} ({known})")
         result[name] = ChoiceApplied(alt, "request")
     return result
 

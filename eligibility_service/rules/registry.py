@@ -22,7 +22,13 @@ from .question import QuestionSpec
 
 
 class VersionNotFound(LookupError):
-    """No such rule set or version, or none in force on the as-of date."""
+    """No such rule set or version, or none in force on the as-of date. ``what`` says which
+    of the three (``rule_set_id``, ``version``, ``as_of``); the message never repeats the
+    value asked for."""
+
+    def __init__(self, message: str, what: str = "rule_set_id") -> None:
+        self.what = what
+        super().__init__(message)
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,20 +45,27 @@ class Registry:
 
     def versions(self, rule_set_id: str) -> list[CompiledRuleSet]:
         if rule_set_id not in self.rule_sets:
-            raise VersionNotFound(f"no rule set {rule_set_id!r}")
+            raise VersionNotFound(self._no_such_rule_set(), "rule_set_id")
         return sorted(
             self.rule_sets[rule_set_id].values(),
             key=lambda r: (r.manifest.in_force.from_, r.version),
         )
 
     def get(self, rule_set_id: str, version: str) -> CompiledRuleSet:
-        found = self.rule_sets.get(rule_set_id, {}).get(version)
+        # messages name only what exists: the values asked for came from a caller
+        if rule_set_id not in self.rule_sets:
+            raise VersionNotFound(self._no_such_rule_set(), "rule_set_id")
+        found = self.rule_sets[rule_set_id].get(version)
         if found is None:
-            known = ", ".join(sorted(self.rule_sets.get(rule_set_id, {}))) or "none"
+            known = ", ".join(sorted(self.rule_sets[rule_set_id]))
             raise VersionNotFound(
-                f"rule set {rule_set_id!r} has no version {version!r} (versions: {known})"
+                f"rule set {rule_set_id} has no version of that name (versions: {known})",
+                "version",
             )
         return found
+
+    def _no_such_rule_set(self) -> str:
+        return f"no rule set of that id (rule sets: {', '.join(sorted(self.rule_sets))})"
 
     def select(self, rule_set_id: str, as_of: date, version: str | None = None) -> CompiledRuleSet:
         if version is not None:
@@ -68,7 +81,8 @@ class Registry:
         ]
         if not candidates:
             raise VersionNotFound(
-                f"no published version of rule set {rule_set_id!r} is in force on {as_of}"
+                f"no published version of rule set {rule_set_id} is in force on the as-of date",
+                "as_of",
             )
         return candidates[-1]
 

@@ -5,11 +5,30 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 import orjson
 
 from .store_access import database_option, store_for
+
+
+class _Rfc3339(click.ParamType[datetime]):
+    """An RFC 3339 date-time (with offset or Z), as the API's time filters take it."""
+
+    name = "RFC3339"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        from ..rfc3339 import parse_rfc3339
+
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_rfc3339(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 @click.group("cases")
@@ -142,8 +161,10 @@ def import_cases(
 @cases.command("from-log")
 @click.option("--suite", required=True, help="Suite to put the cases in.")
 @click.option("--question", default=None, help="Only decisions of this question.")
-@click.option("--since", type=click.DateTime(), default=None, help="Logged at or after.")
-@click.option("--until", type=click.DateTime(), default=None, help="Logged before.")
+@click.option(
+    "--since", type=_Rfc3339(), default=None, help="Logged at or after (e.g. 2026-12-01T00:00:00Z)."
+)
+@click.option("--until", type=_Rfc3339(), default=None, help="Logged before (RFC 3339).")
 @database_option
 def from_log(
     suite: str,

@@ -127,7 +127,8 @@ def _report_options(function: Any) -> Any:
     "as_of",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
-    help="Compare as of this date (default: the 834's DTP*007 or BGN date).",
+    help="Compare as of this date, 1900-01-01 to 2199-12-31 (default: the 834's DTP*007 or "
+    "BGN date).",
 )
 @click.option(
     "--validate",
@@ -254,14 +255,20 @@ def monthly(
 @click.option("--month", required=True, help="Coverage month, YYYY-MM.")
 def monthly_unvalidated(sor_path: Path, month: str) -> None:
     """Every contract active in MONTH whose coverage month no report has validated yet."""
+    from ..decisions.types import CASE_DATE_RANGE, in_case_range
     from ..reconciliation.monthly.result import not_validated
     from ..reconciliation.run import InputError, read_sor, sor_format
     from ..reconciliation.sor_io import LineError
 
     try:
-        date.fromisoformat(f"{month}-01")
+        day = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise click.BadParameter("a coverage month is YYYY-MM", param_hint="--month") from None
+    if not in_case_range(day):
+        raise click.BadParameter(f"must be {CASE_DATE_RANGE}", param_hint="--month")
+    try:
         fmt = sor_format(sor_path.name)
-    except (ValueError, InputError) as exc:
+    except InputError as exc:
         raise click.BadParameter(str(exc)) from None
     errors: list[LineError] = []
     with sor_path.open("rb") as sor:

@@ -231,10 +231,13 @@ def diff_cmd(version_a: str, version_b: str, fmt: str, output: Path | None, root
 
     (id_a, ver_a), (id_b, ver_b) = _ref(version_a), _ref(version_b)
     registry = _registry(root)
-    try:
-        d = diff_versions(registry.get(id_a, ver_a), registry.get(id_b, ver_b))
-    except VersionNotFound as exc:
-        _fail(str(exc), code=2)
+    compiled = []
+    for ref, (rule_set_id, version) in ((version_a, (id_a, ver_a)), (version_b, (id_b, ver_b))):
+        try:
+            compiled.append(registry.get(rule_set_id, version))
+        except VersionNotFound as exc:  # the message does not repeat what was asked for
+            _fail(f"{ref}: {exc}", code=2)
+    d = diff_versions(*compiled)
     render = {"text": diff_text, "json": diff_json, "html": diff_html}[fmt]
     _emit(render(d), output)
 

@@ -75,6 +75,7 @@ from pydantic import ValidationError
 
 from ...decisions.questions.coverage_termination import CoverageTerminationFacts
 from ...decisions.questions.new_hire import NewHireFacts
+from ...decisions.types import CASE_DATE_RANGE, in_case_range
 
 ReportType = Literal["addition", "change", "deletion"]
 REPORT_TYPES: tuple[ReportType, ...] = ("addition", "change", "deletion")
@@ -299,6 +300,8 @@ def parse_row(number: int, row: Mapping[str, str]) -> ReportLine:
     month = _cell(row, "coverage_month")
     if not _MONTH.match(month):
         raise _CellError("coverage_month", "must be a month written YYYY-MM")
+    if not ("1900" <= month[:4] <= "2199" and in_case_range(date.fromisoformat(f"{month}-01"))):
+        raise _CellError("coverage_month", f"must be {CASE_DATE_RANGE}")
     option = _cell(row, "program_option").upper()
     if option and not _OPTION.match(option):
         raise _CellError("program_option", "must be a program option code such as PO2 or PO12")
