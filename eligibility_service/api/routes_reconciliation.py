@@ -23,17 +23,25 @@ from ..reconciliation.report import ExceptionReport, csv_lines, to_html, to_json
 from ..reconciliation.run import InputError, citations_of, run_ffc, run_monthly, sor_format
 from ..security.scopes import Scope
 from .auth import require
+from .heavy_limit import TOO_MANY
 from .phi_access import RECORDED_ERRORS, Access, phi_access_async
 from .problems import FieldProblem, Problem
+from .upload_limit import Upload
 
 router = APIRouter(
     prefix="/v1/reconciliation", tags=["reconciliation"], dependencies=[require(Scope.RECONCILE)]
 )
 UPLOAD_PATHS = ("/v1/reconciliation/",)
+UPLOADS = (
+    Upload("/v1/reconciliation/ffc", ("plan_file", "sor_extract")),
+    Upload("/v1/reconciliation/monthly", ("report_file", "sor_extract", "employers")),
+)
+"""Each endpoint's file fields: the upload limit applies to each file as it streams in."""
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": Problem, "description": "Upload too large"},
     422: {"model": Problem, "description": "An input cannot be used; errors name it"},
+    **TOO_MANY,
 }
 _REPORT_CONTENT: dict[int | str, dict[str, Any]] = {
     200: {
@@ -77,11 +85,13 @@ def _extract_format(upload: UploadFile, given: str | None) -> str:
         raise FieldProblem("sor_format", f"{exc}; or say sor_format=csv|jsonl") from None
 
 
-def _size_check(request: Request, *uploads: UploadFile | None) -> None:
+def _size_check(request: Request, **uploads: UploadFile | None) -> None:
+    """Defence in depth: the upload limit has already cut off a larger file as it arrived.
+    The field is the form's, never the client's file name (which may name a person)."""
     limit = request.app.state.settings.max_upload_bytes
-    for upload in uploads:
+    for field, upload in uploads.items():
         if upload is not None and upload.size is not None and upload.size > limit:
-            raise FieldProblem(upload.filename or "file", f"over {limit} bytes", 413)
+            raise FieldProblem(field, f"over {limit} bytes", 413)
 
 
 @router.post("/ffc", responses={**_REPORT_CONTENT, **_ERRORS, **RECORDED_ERRORS})
@@ -105,7 +115,7 @@ async def full_file_compare(
 ) -> Response:
     """Full File Compare of a plan's 834 with ETF's records; every exception classified,
     with severity, the side that should correct it and the provision that says so."""
-    _size_check(request, plan_file, sor_extract)
+    _size_check(request, plan_file=plan_file, sor_extract=sor_extract)
     fmt = _extract_format(sor_extract, sor_format)
     citations = citations_of(request.app.state.registry.provisions)
     store = request.app.state.store if history else None
@@ -143,7 +153,7 @@ async def monthly_report(
 ) -> Response:
     """Validate an employer's additions, changes and deletions against ETF's records and
     the enrollment and termination rules."""
-    _size_check(request, report_file, sor_extract, employers)
+    _size_check(request, report_file=report_file, sor_extract=sor_extract, employers=employers)
     fmt = _extract_format(sor_extract, sor_format)
     decisions = request.app.state.decisions  # read once: a reload replaces it whole
     store = request.app.state.store if history else None
