@@ -7,7 +7,8 @@ export UV_PYTHON_DOWNLOADS := never
 run:  ## serve the API on http://127.0.0.1:8000 (bundled rule sets, no database)
 	$(UV) run --frozen eligibility serve
 
-test:  ## the whole test suite, plus rule-set lint, ruff and mypy
+test:  ## the whole test suite, plus rule-set lint, ruff and mypy (installs Chromium as root)
+	./scripts/ensure-chromium
 	$(UV) run --frozen eligibility lint
 	$(UV) run --frozen ruff check eligibility_service tests benchmarks
 	$(UV) run --frozen mypy

@@ -55,7 +55,8 @@ def chromium_path() -> str:
     if found is None:
         raise ChromiumMissing(
             "Chromium is not installed: the rule-book browser test needs Debian's `chromium` "
-            "package (`apt-get install -y chromium`; .ci/run installs it when run as root)."
+            "package (`apt-get install -y chromium`; `make test` runs scripts/ensure-chromium, "
+            "which installs it when run as root)."
         )
     return found
 

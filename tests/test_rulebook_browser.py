@@ -1,6 +1,6 @@
 """The rule book in a real browser: the service's pages and the CLI's static files, opened in
-headless Chromium (Debian's ``chromium``). Chromium missing is a failure, not a skip: CI
-installs it (.ci/run)."""
+headless Chromium (Debian's ``chromium``). Chromium missing is a failure, not a skip:
+``make test`` (and so CI) installs it first, with scripts/ensure-chromium."""
 
 from __future__ import annotations
 

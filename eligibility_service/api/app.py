@@ -25,21 +25,24 @@ from ..store.store import Store, open_store
 from . import auth, lifecycle, problems, request_log
 from .auth import PUBLIC, AccessControlMiddleware, RoutePolicy
 from .body_limit import BodyLimitMiddleware
+from .heavy_limit import HeavyRequestLimitMiddleware, Slots, heavy_request
 from .problems import Problem
 from .routes_access_records import router as access_records_router
 from .routes_admin import router as admin_router
-from .routes_cases import UPLOAD_PATHS
+from .routes_cases import UPLOAD_PATHS, UPLOADS
 from .routes_cases import router as cases_router
 from .routes_decision_log import DecisionLogStatus, log_status
 from .routes_decision_log import router as decision_log_router
 from .routes_decisions import router as decisions_router
 from .routes_metrics import router as metrics_router
 from .routes_reconciliation import UPLOAD_PATHS as RECONCILIATION_UPLOADS
+from .routes_reconciliation import UPLOADS as RECONCILIATION_FILES
 from .routes_reconciliation import router as reconciliation_router
 from .routes_replay import router as replay_router
 from .routes_rule_sets import router as rule_sets_router
 from .routes_rulebook import router as rulebook_router
 from .routes_versions import router as versions_router
+from .upload_limit import UploadLimitMiddleware
 
 logger = logging.getLogger("eligibility_service.api")
 
@@ -207,12 +210,24 @@ def create_app(
         )
         return JSONResponse(body.model_dump(), status_code=200 if log_state.ready else 503)
 
-    # Middleware runs outermost-last-added: the access check runs before the body limit, so a
-    # caller without a token is refused before its body is read.
+    # Middleware runs outermost-last-added: the access check runs before the body limits, so
+    # a caller without a token is refused before its body is read.
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         streamed=UPLOAD_PATHS + RECONCILIATION_UPLOADS,
+    )
+    uploads = UPLOADS + RECONCILIATION_FILES
+    app.add_middleware(
+        UploadLimitMiddleware,
+        uploads=uploads,
+        max_bytes=settings.max_upload_bytes,
+        form_allowance=settings.max_body_bytes,
+    )
+    app.add_middleware(  # after the access check (it needs the client id), before any body
+        HeavyRequestLimitMiddleware,
+        is_heavy=heavy_request(tuple(u.path for u in uploads), settings.max_body_bytes),
+        slots=Slots(settings.data_dir / "heavy-requests", settings.heavy_requests_per_client),
     )
     if not settings.auth:
         logger.warning("authentication is OFF: every caller may do everything (benchmarks only)")

@@ -188,8 +188,9 @@ def install(app: FastAPI) -> None:
             exc.status_code,
             _title(exc.status_code),
             str(exc.detail),
-            [FieldError(field="(body)", message=str(exc.detail))]
-            if exc.status_code == 400
+            # 400: the body could not be parsed; 413: too large (an upload names its field)
+            [FieldError(field=getattr(exc, "field", "(body)"), message=str(exc.detail))]
+            if exc.status_code in (400, 413)
             else None,
             instance_of(request),
             dict(exc.headers) if exc.headers else None,  # e.g. Allow on 405

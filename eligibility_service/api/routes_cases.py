@@ -19,13 +19,16 @@ from ..cases.model import SUITE_NAME
 from ..rfc3339 import Instant
 from ..security.scopes import Scope
 from .auth import require
+from .heavy_limit import TOO_MANY
 from .phi_access import RECORDED_ERRORS, phi_access, phi_access_async
 from .problems import FieldProblem, Problem
 from .routes_decision_log import store_of
+from .upload_limit import Upload
 from .uploads import spool_body
 
 router = APIRouter(tags=["case store"], dependencies=[require(Scope.CASES)])
 UPLOAD_PATHS = ("/v1/cases/import",)
+UPLOADS = (Upload("/v1/cases/import"),)  # the case file is the body
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such suite"},
@@ -93,7 +96,7 @@ def _format(request: Request, given: str | None) -> str:
 @router.post(
     "/v1/cases/import",
     response_model=ImportReportView,
-    responses={**_ERRORS, **RECORDED_ERRORS},
+    responses={**_ERRORS, **TOO_MANY, **RECORDED_ERRORS},
     openapi_extra={
         "requestBody": {
             "required": True,

@@ -23,17 +23,25 @@ from ..reconciliation.report import ExceptionReport, csv_lines, to_html, to_json
 from ..reconciliation.run import InputError, citations_of, run_ffc, run_monthly, sor_format
 from ..security.scopes import Scope
 from .auth import require
+from .heavy_limit import TOO_MANY
 from .phi_access import RECORDED_ERRORS, Access, phi_access_async
 from .problems import FieldProblem, Problem
+from .upload_limit import Upload
 
 router = APIRouter(
     prefix="/v1/reconciliation", tags=["reconciliation"], dependencies=[require(Scope.RECONCILE)]
 )
 UPLOAD_PATHS = ("/v1/reconciliation/",)
+UPLOADS = (
+    Upload("/v1/reconciliation/ffc", ("plan_file", "sor_extract")),
+    Upload("/v1/reconciliation/monthly", ("report_file", "sor_extract", "employers")),
+)
+"""Each endpoint's file fields: the upload limit applies to each file as it streams in."""
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": Problem, "description": "Upload too large"},
     422: {"model": Problem, "description": "An input cannot be used; errors name it"},
+    **TOO_MANY,
 }
 _REPORT_CONTENT: dict[int | str, dict[str, Any]] = {
     200: {
@@ -81,8 +89,8 @@ def _extract_format(upload: UploadFile, given: str | None) -> str:
 
 
 def _size_check(request: Request, **uploads: UploadFile | None) -> None:
-    """Each upload within the limit; an oversized one is named by its form field (never by
-    the client's file name, which may name a person)."""
+    """Defence in depth: the upload limit has already cut off a larger file as it arrived.
+    The field is the form's, never the client's file name (which may name a person)."""
     limit = request.app.state.settings.max_upload_bytes
     for field, upload in uploads.items():
         if upload is not None and upload.size is not None and upload.size > limit:

@@ -17,6 +17,7 @@ from ..replay.report import ReplayTarget
 from ..replay.runner import replay_cases
 from ..security.scopes import Scope
 from .auth import require
+from .heavy_limit import TOO_MANY
 from .phi_access import RECORDED_ERRORS, phi_access
 from .problems import FieldProblem, Problem
 from .routes_decision_log import store_of
@@ -75,6 +76,7 @@ class ReplayReportView(BaseModel):
         },
         404: {"model": Problem, "description": "No such suite"},
         422: {"model": Problem, "description": "Invalid request; errors name the fields"},
+        **TOO_MANY,
         **RECORDED_ERRORS,
     },
 )

@@ -2,11 +2,18 @@
 
 SQLite gets WAL journaling and a busy timeout so the API's decision-log writer and a CLI import
 can use the same file at once; PostgreSQL URLs without a driver get psycopg 3.
+
+A SQLite file is health data at rest, like the key beside it: it is created 0600 before SQLite
+opens it, and SQLite gives its WAL and shared-memory files the database file's mode, so all
+three are readable by the service's user only, whatever the process's umask. A file left more
+open by an earlier version is narrowed when opened.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +34,30 @@ def open_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
+            _private_file(Path(parsed.database))
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+PRIVATE = 0o600
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def _private_file(database: Path) -> None:
+    """Create the database file (and its folder) owner-only, or narrow an existing one and
+    the companions SQLite left beside it; SQLite copies the file's mode to new companions."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(database, os.O_WRONLY | os.O_CREAT, PRIVATE))
+    for path in (database, *(Path(f"{database}{end}") for end in SQLITE_COMPANIONS)):
+        try:
+            if stat.S_IMODE(path.stat().st_mode) & ~PRIVATE:
+                path.chmod(PRIVATE)
+        except FileNotFoundError:
+            continue
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
