@@ -153,8 +153,9 @@ class Settings(BaseSettings):
     )
     shutdown_log_flush_seconds: Annotated[float, Field(gt=0, le=3600)] = Field(
         10.0,
-        description="At shutdown, how long the decision log may take to write what is "
-        "queued; decisions still unwritten then are counted as dropped and logged.",
+        description="At shutdown, how long the decision log may take to copy its spool into "
+        "the database; what is left stays in the spool for the next start (durable), or is "
+        "counted as dropped and logged (after_answer).",
     )
     worker_healthcheck_seconds: Annotated[int, Field(ge=5, le=600)] = Field(
         30,

@@ -223,8 +223,8 @@ def problem(response: httpx.Response, status: int) -> dict[str, Any]:
         (lambda b: b.update(options={"as_of": "0001-01-01"}), "options.as_of"),
         (lambda b: b.update(options={"rule_set_version": "1999.9"}), "options.rule_set_version"),
         (
-            lambda b: b.update(options={"policy_choices": {"newhire_effective_date": "whenever"}}),
-            "options.policy_choices.newhire_effective_date",
+            lambda b: b.update(options={"policy_choices": {"day_count_convention": "whenever"}}),
+            "options.policy_choices.day_count_convention",
         ),
         (
             lambda b: b.update(options={"policy_choices": {"coin_toss": "heads"}}),

@@ -128,7 +128,7 @@ def test_version_in_force_on_as_of_and_pinning(two_versions: Path) -> None:
     assert info.value.field == "options.rule_set_version"
     with pytest.raises(DecisionInputError) as info:
         decide(as_of=date(1950, 1, 1))  # before any version answers
-    assert info.value.field == "options.rule_set_version"
+    assert info.value.field == "options.as_of"
 
 
 def test_content_hash_is_stable_and_sensitive(two_versions: Path) -> None:

@@ -168,6 +168,8 @@ def create_app(
     app.state.store = store
     app.state.store_error = store_error
     app.state.decision_log = writer
+    # a lifespan that starts again after a shutdown (test clients) gets a fresh log
+    app.state.decision_log_factory = lambda: _decision_log(settings, store)
     lifecycle.install(app, settings, announced_reload)
     problems.install(app)
     auth.install(app)

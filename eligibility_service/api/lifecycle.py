@@ -61,6 +61,8 @@ async def running(app: FastAPI) -> AsyncIterator[None]:
     both and flush the decision log."""
     settings: Settings = app.state.settings
     watcher: ReloadWatcher = app.state.reload_watcher
+    if getattr(app.state.decision_log, "closed", False):  # started again after a shutdown
+        app.state.decision_log = app.state.decision_log_factory()
     watcher.start()
     hup = _listen_for_sighup(watcher)
     try:

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..decisions.service import DecisionInputError
@@ -181,6 +182,20 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StoreKeyError)
     async def _store_key(request: Request, exc: StoreKeyError) -> JSONResponse:
         return problem(503, "Store key problem", str(exc), None, instance_of(request))
+
+    @app.exception_handler(OperationalError)
+    async def _store_down(request: Request, exc: OperationalError) -> JSONResponse:
+        # the database is unreachable (or going away): say so and when to retry, not 500;
+        # the statement and its parameters are never shown
+        logger.warning("store unavailable on %s: %s", instance_of(request), type(exc).__name__)
+        return problem(
+            503,
+            "Store unavailable",
+            "The database cannot be reached; retry later.",
+            None,
+            instance_of(request),
+            {"Retry-After": "5"},
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

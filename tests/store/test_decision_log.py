@@ -208,3 +208,16 @@ def test_overlong_log_headers_are_refused_by_name(client: TestClient) -> None:
     )
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "X-Subject-Id"
+
+
+def test_a_search_while_the_database_is_down_is_a_503_not_a_500(
+    tmp_path: Path, registry: Registry
+) -> None:
+    settings = Settings(data_dir=tmp_path, database_url="postgresql://127.0.0.1:1/test")
+    app = create_app(settings, registry=registry)
+    with TestClient(app, headers=bearer(app.state.settings.data_dir)) as c:
+        answer = c.post("/v1/decision-log/search", json={"question": "new_hire_enrollment"})
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.headers["retry-after"] == "5"
+        assert "127.0.0.1" not in answer.text  # no connection string, no statement
