@@ -171,6 +171,8 @@ class DurableDecisionLog:
                 with self._spool_lock:
                     self.spool.append(data)
                 self.stats.spool_error = None
+                segments, size = self.stats.backlog  # the drainer recounts it exactly
+                self.stats.backlog = (segments, size + sum(len(d) for d in data))
             except Exception as exc:  # disk full, permissions: refuse rather than lie
                 message = describe_error(exc)
                 if self.stats.spool_error != message:

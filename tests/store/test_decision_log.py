@@ -221,3 +221,35 @@ def test_a_search_while_the_database_is_down_is_a_503_not_a_500(
         assert answer.headers["content-type"].startswith("application/problem+json")
         assert answer.headers["retry-after"] == "5"
         assert "127.0.0.1" not in answer.text  # no connection string, no statement
+
+
+def test_a_full_spool_refuses_decisions_and_ready_warns_before(
+    tmp_path: Path, registry: Registry
+) -> None:
+    """The database is down, so the spool only grows: /ready turns 503 at 80 % of its bound,
+    and at 100 % decisions are refused with 503 instead of answered without a record."""
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url="postgresql://127.0.0.1:1/test",
+        decision_log_spool_max_bytes=1 << 20,
+    )
+    app = create_app(settings, registry=registry)
+    with TestClient(app, headers=bearer(app.state.settings.data_dir)) as c:
+        statuses: list[int] = []
+        ready_codes: list[int] = []
+        for _ in range(400):
+            statuses.append(
+                c.post("/v1/decisions/dependent-eligibility", json=DEPENDENT).status_code
+            )
+            ready_codes.append(c.get("/ready").status_code)
+            if statuses[-1] == 503:
+                break
+        assert statuses[0] == 200 and statuses[-1] == 503, statuses[-3:]
+        first_not_ready = ready_codes.index(503)
+        assert first_not_ready < len(statuses) - 1  # /ready warned before the refusals began
+        refused = c.post("/v1/decisions/dependent-eligibility", json=DEPENDENT)
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "5"
+        assert "Decision-Id" not in refused.headers
+        log = c.get("/v1/decision-log/status").json()
+        assert log["refused"] >= 2 and log["spool_bytes"] >= 1 << 20
+        assert log["ready"] is False and "spool holds" in log["not_ready_because"]
