@@ -10,14 +10,14 @@ the disk in the clear.
 Layout: ``<folder>/<pid>-<ns>-<n>.spool`` segments. Each is held with an exclusive ``flock`` by
 the worker writing it; the kernel drops the lock when the process dies, which is how another
 worker knows a segment is an orphan it may drain. Frames: 4-byte length, 4-byte CRC-32, then
-the row as JSON (the payload base64). A frame cut short by a crash was never fsync'd, hence
-never acknowledged: reading stops there. Rows are inserted with ``ON CONFLICT DO NOTHING`` on
-the decision id, so a segment drained twice (a crash between insert and delete) is harmless.
+the row: its clear columns as JSON (with their length) and the sealed payload's bytes. A
+frame cut short by a crash was never fsync'd, hence never acknowledged: reading stops there.
+Rows are inserted with ``ON CONFLICT DO NOTHING`` on the decision id, so a segment drained
+twice (a crash between insert and delete) is harmless.
 """
 
 from __future__ import annotations
 
-import base64
 import fcntl
 import os
 import time
@@ -35,11 +35,12 @@ _HEADER = 8
 
 
 def encode(row: dict[str, Any]) -> bytes:
-    """One frame for one database row."""
-    body = orjson.dumps(
-        {**row, "payload": base64.b64encode(row["payload"]).decode()},
-        default=_plain,
-    )
+    """One frame for one database row: the clear columns as JSON, then the sealed payload
+    as it is (no base64: measured, decoding base64 and a 12 KB JSON document took about 36 µs
+    a row on the drainer, more than a third of what copying a row to the database costs)."""
+    header = orjson.dumps({k: v for k, v in row.items() if k != "payload"}, default=_plain)
+    payload: bytes = row["payload"]
+    body = len(header).to_bytes(4, "big") + header + payload
     return len(body).to_bytes(4, "big") + zlib.crc32(body).to_bytes(4, "big") + body
 
 
@@ -50,8 +51,9 @@ def _plain(value: Any) -> Any:
 
 
 def decode(body: bytes) -> dict[str, Any]:
-    row: dict[str, Any] = orjson.loads(body)
-    row["payload"] = base64.b64decode(row["payload"])
+    size = int.from_bytes(body[:4], "big")
+    row: dict[str, Any] = orjson.loads(body[4 : 4 + size])
+    row["payload"] = body[4 + size :]
     row["logged_at"] = datetime.fromisoformat(row["logged_at"])
     row["as_of"] = date.fromisoformat(row["as_of"])
     return row
