@@ -141,7 +141,6 @@ def create_app(
     store_error: str | None = None
     if store is None:
         store, store_error = _open_store(settings)
-    writer = _decision_log(settings, store)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -167,9 +166,10 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.store_error = store_error
-    app.state.decision_log = writer
-    # a lifespan that starts again after a shutdown (test clients) gets a fresh log
-    app.state.decision_log_factory = lambda: _decision_log(settings, store)
+    # opened by the lifespan (lifecycle.running), so building the app for its OpenAPI
+    # document starts no threads and touches no spool; each start gets a log of its own
+    app.state.decision_log = None
+    app.state.open_decision_log = lambda: _decision_log(settings, store)
     lifecycle.install(app, settings, announced_reload)
     problems.install(app)
     auth.install(app)

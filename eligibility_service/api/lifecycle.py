@@ -23,6 +23,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from ..decision_log.durable import DurableDecisionLog
 from ..decision_log.writer import DecisionLogWriter
 from ..decisions.service import DecisionService
 from ..runtime.announcements import ReloadAnnouncements, ReloadWatcher
@@ -57,12 +58,11 @@ def install(app: FastAPI, settings: Settings, announced: str | None) -> None:
 
 @asynccontextmanager
 async def running(app: FastAPI) -> AsyncIterator[None]:
-    """The lifespan: start the reload thread and listen for SIGHUP; at shutdown, stop
-    both and flush the decision log."""
+    """The lifespan: open the decision log, start the reload thread and listen for SIGHUP;
+    at shutdown, stop both and close the log (it drains its spool as far as it can)."""
     settings: Settings = app.state.settings
     watcher: ReloadWatcher = app.state.reload_watcher
-    if getattr(app.state.decision_log, "closed", False):  # started again after a shutdown
-        app.state.decision_log = app.state.decision_log_factory()
+    app.state.decision_log = app.state.open_decision_log()
     watcher.start()
     hup = _listen_for_sighup(watcher)
     try:
@@ -72,7 +72,8 @@ async def running(app: FastAPI) -> AsyncIterator[None]:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
             signal.signal(signal.SIGHUP, signal.SIG_IGN)  # not the default: that would kill
         watcher.stop()
-        writer: DecisionLogWriter | None = app.state.decision_log
+        writer: DurableDecisionLog | DecisionLogWriter | None = app.state.decision_log
+        app.state.decision_log = None
         if writer is not None:
             writer.close(settings.shutdown_log_flush_seconds)
 

@@ -91,7 +91,6 @@ class DurableDecisionLog:
         self._sealed: list[Segment] = []  # this worker's full segments and claimed orphans
         self._offsets: dict[Path, int] = {}
         self._closing = False
-        self.closed = False
         self._stop_drain = threading.Event()
         dialect = store.engine.dialect.name
         module = postgresql if dialect == "postgresql" else sqlite
@@ -301,7 +300,7 @@ class DurableDecisionLog:
         returns how many records stay in the spool for the next start (none are lost)."""
         with self._cond:
             if self._closing:
-                return 0  # closed already (an app's lifespan may end more than once)
+                return 0  # closed already
             self._closing = True
             self._cond.notify_all()
         self._commit_thread.join(timeout)
@@ -314,7 +313,6 @@ class DurableDecisionLog:
         for segment in [*self._sealed, self.spool.current]:
             start = self._offsets.get(segment.path, 0)
             left += sum(1 for _ in frames(segment.path, start))
-        self.closed = True
         if drained and left == 0:
             delete(self.spool.current)
             for segment in self._sealed:

@@ -107,10 +107,6 @@ class DecisionLogWriter:
             if len(self._queue) >= self.batch_size or self._closing:
                 self._cond.notify()
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
     def status(self, enabled: bool = True) -> dict[str, Any]:
         with self._cond:
             return self.stats.as_dict(len(self._queue) + self._in_flight, enabled)
