@@ -12,15 +12,11 @@ restarts.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -35,56 +31,13 @@ from eligibility_service.store.store import open_store
 
 from . import pg_cluster
 from .conftest import ROOT
+from .load import Load, under_load
 from .server import Service, children, service_env, started_service, stop
 from .tokens import bearer
 
-URL = "/v1/decisions/new-hire-enrollment"
-CASE = json.loads((ROOT / "examples" / "cases" / "state-new-hire.json").read_text())
-THREADS = 8
-
-
-@dataclass
-class Load:
-    stop: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    decision_ids: list[str] = field(default_factory=list)
-    statuses: Counter[int] = field(default_factory=Counter)
-    transport_errors: Counter[str] = field(default_factory=Counter)
-
-
-def _client(base: str, headers: dict[str, str], load: Load) -> None:
-    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        while not load.stop.is_set():
-            try:
-                answer = client.post(URL, json=CASE)
-            except httpx.TransportError as exc:  # a killed worker, a stopping server
-                with load.lock:
-                    load.transport_errors[type(exc).__name__] += 1
-                time.sleep(0.01)
-                continue
-            with load.lock:
-                load.statuses[answer.status_code] += 1
-                if 200 <= answer.status_code < 300:
-                    load.decision_ids.append(answer.headers["Decision-Id"])
-
 
 def _under_load(service: Service, data_dir: Path, during: Callable[[], None]) -> Load:
-    """Eight clients post decisions while ``during`` runs (it injects the fault)."""
-    load = Load()
-    headers = bearer(data_dir, "decide")
-    threads = [
-        threading.Thread(target=_client, args=(service.base, headers, load)) for _ in range(THREADS)
-    ]
-    for thread in threads:
-        thread.start()
-    try:
-        during()
-    finally:
-        load.stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "client threads did not finish"
-    return load
+    return under_load(service.base, bearer(data_dir, "decide"), lambda _load: during())
 
 
 def _missing(settings: Settings, ids: list[str], wait_seconds: float) -> list[str]:
@@ -112,7 +65,8 @@ def _missing(settings: Settings, ids: list[str], wait_seconds: float) -> list[st
 def _report(name: str, load: Load, missing: list[str]) -> None:
     print(
         f"{name}: {len(load.decision_ids)} answered 2xx, statuses {dict(load.statuses)}, "
-        f"transport errors {dict(load.transport_errors)}, missing from the log: {len(missing)}"
+        f"transport errors {dict(load.errors_before_signal + load.errors_after_signal)}, "
+        f"missing from the log: {len(missing)}"
     )
 
 

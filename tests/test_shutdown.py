@@ -8,15 +8,11 @@ the server has exited, the store must hold every ``Decision-Id`` of every 200 an
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import subprocess
-import threading
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -26,68 +22,21 @@ from eligibility_service.decision_log import queries
 from eligibility_service.settings import Settings
 from eligibility_service.store.store import open_store
 
-from .conftest import ROOT
+from .load import CASE, URL, Load, under_load
 from .server import Service, service_env, started_service, stop
 from .tokens import bearer
 
-URL = "/v1/decisions/new-hire-enrollment"
-CASE = json.loads((ROOT / "examples" / "cases" / "state-new-hire.json").read_text())
-THREADS = 8
 LOAD_SECONDS_BEFORE_SIGNAL = 2.0
 DEADLINE_SECONDS = 60.0
 
 
-@dataclass
-class Load:
-    """What the client threads saw."""
-
-    signalled: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    decision_ids: list[str] = field(default_factory=list)
-    answered_after_signal: int = 0
-    statuses: Counter[int] = field(default_factory=Counter)
-    errors_before_signal: Counter[str] = field(default_factory=Counter)
-    errors_after_signal: Counter[str] = field(default_factory=Counter)
-
-
-def _client_thread(base: str, headers: dict[str, str], load: Load, deadline: float) -> None:
-    """Post decisions until the connection fails after the signal (or the deadline)."""
-    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        while time.monotonic() < deadline:
-            signalled = load.signalled.is_set()
-            try:
-                answer = client.post(URL, json=CASE)
-            except httpx.TransportError as exc:
-                with load.lock:
-                    if signalled or load.signalled.is_set():
-                        load.errors_after_signal[type(exc).__name__] += 1
-                        return
-                    load.errors_before_signal[type(exc).__name__] += 1
-                continue
-            with load.lock:
-                load.statuses[answer.status_code] += 1
-                if answer.status_code == 200:
-                    load.decision_ids.append(answer.headers["Decision-Id"])
-                    if load.signalled.is_set():
-                        load.answered_after_signal += 1
-
-
 def _sigterm_under_load(service: Service, data_dir: Path) -> Load:
-    load = Load()
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    headers = bearer(data_dir, "decide")
-    threads = [
-        threading.Thread(target=_client_thread, args=(service.base, headers, load, deadline))
-        for _ in range(THREADS)
-    ]
-    for thread in threads:
-        thread.start()
-    time.sleep(LOAD_SECONDS_BEFORE_SIGNAL)
-    load.signalled.set()
-    os.kill(service.process.pid, signal.SIGTERM)
-    for thread in threads:
-        thread.join(timeout=max(deadline - time.monotonic(), 0) + 5)
-    assert not any(t.is_alive() for t in threads), "client threads did not finish"
+    def sigterm(load: Load) -> None:
+        time.sleep(LOAD_SECONDS_BEFORE_SIGNAL)
+        load.signalled.set()
+        os.kill(service.process.pid, signal.SIGTERM)
+
+    load = under_load(service.base, bearer(data_dir, "decide"), sigterm, DEADLINE_SECONDS)
     try:
         service.wait(timeout=60)
     except subprocess.TimeoutExpired:

@@ -119,28 +119,20 @@ def _json_position(exc: RequestValidationError) -> str | None:
     return None
 
 
+def _one_field(request: Request, status: int, field: str, message: str) -> JSONResponse:
+    errors = [FieldError(field=field, message=message)]
+    return problem(status, _title(status), message, errors, instance_of(request))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         if _expects_json(request) and not _is_json(request.headers.get("content-type", "")):
             message = "send the body as application/json (Content-Type header)"
-            return problem(
-                415,
-                _title(415),
-                message,
-                [FieldError(field="Content-Type", message=message)],
-                instance_of(request),
-            )
+            return _one_field(request, 415, "Content-Type", message)
         where = _json_position(exc)
         if where is not None:
-            message = f"the body is not valid JSON: {where}"
-            return problem(
-                400,
-                _title(400),
-                message,
-                [FieldError(field="(body)", message=message)],
-                instance_of(request),
-            )
+            return _one_field(request, 400, "(body)", f"the body is not valid JSON: {where}")
         errors = [
             FieldError(field=_field_path(tuple(e.get("loc", ()))), message=str(e.get("msg")))
             for e in exc.errors()
